@@ -1,0 +1,37 @@
+# courtinfo: `make run` serves the demo site, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: install run test lint format demo bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/main.txt requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "courtinfo needs Python 3.11 or newer; set PYTHON=python3.x")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/main.txt -r requirements/dev.txt
+	@touch $@
+
+demo: install
+	@mkdir -p var
+	@$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(DEV_ENV) $(PY) manage.py setup_demo
+
+run: demo
+	@$(DEV_ENV) COURTINFO_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# pytest exits 5 when it collected no test: treat that as a failure so an empty run never passes.
+test: lint
+	@$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc

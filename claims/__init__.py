@@ -1,0 +1,1 @@
+"""Claims, sources, citations, reviews and the editorial workflow."""

@@ -1,0 +1,143 @@
+"""Claims, the sources that back them, citations linking the two, and the review trail."""
+
+import reversion
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from courtinfo.models import EditedModel
+
+
+@reversion.register(follow=("citations",))
+class Claim(EditedModel):
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("Unverified")
+        SUPPORTED = "supported", _("Supported")
+        DISPUTED = "disputed", _("Disputed")
+        NOT_A_CLAIM = "not_a_claim", _("Not a claim")
+
+    answer = models.ForeignKey("courtinfo.Answer", on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    # Index into Answer.blocks: which paragraph, point or bullet this claim belongs to.
+    block = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.UNVERIFIED,
+        editable=False,
+        db_index=True,
+    )
+    # Who wrote the current text; None for imported drafts nobody has edited.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    note = models.TextField(blank=True, editable=False, help_text=_("The reviewer's verdict note."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer", "position"]
+        permissions = [("verify_claim", "Can verify claims")]
+        indexes = [models.Index(fields=["answer", "position"], name="claim_order")]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+
+@reversion.register()
+class Source(EditedModel):
+    class Kind(models.TextChoices):
+        STATUTE = "statute", _("Statute")
+        REGULATION = "regulation", _("Regulation")
+        COURT_RULE = "court_rule", _("Court rule")
+        CASE = "case", _("Court decision")
+        GOVERNMENT = "government", _("Government document")
+        REPORT = "report", _("Report or study")
+        NEWS = "news", _("News")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    citation = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("The normalised legal citation, e.g. Mo. Rev. Stat. § 67.307; blank if none."),
+    )
+    publisher = models.CharField(max_length=300, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["citation"], name="source_citation")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.citation})" if self.citation else self.title
+
+
+@reversion.register()
+class Citation(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    pinpoint = models.CharField(
+        max_length=200, blank=True, help_text=_("Section, page or paragraph.")
+    )
+    quote = models.TextField(
+        blank=True, help_text=_("The words in the source that back the claim.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pinpoint}".strip()
+
+
+class Review(models.Model):
+    """One workflow event; written by claims.workflow only, never edited."""
+
+    class Action(models.TextChoices):
+        EDIT = "edit", _("Edited")
+        VERIFY = "verify", _("Verified")
+        SUBMIT = "submit", _("Submitted")
+        REQUEST_CHANGES = "request_changes", _("Changes requested")
+        APPROVE = "approve", _("Approved")
+        PUBLISH = "publish", _("Published")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        REOPEN = "reopen", _("Reopened by an edit")
+        REVERT = "revert", _("Reverted")
+
+    answer = models.ForeignKey(
+        "courtinfo.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,1 @@
+"""courtinfo: the Django project and the content app (questions, answers, public pages)."""

@@ -1,0 +1,229 @@
+"""Content models: jurisdictions, topics, questions, answers and their immutable publications."""
+
+import reversion
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@reversion.register()
+class Jurisdiction(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        DISTRICT = "district", _("District")
+        TERRITORY = "territory", _("Territory")
+        FEDERAL = "federal", _("Federal")
+
+    code = models.CharField(
+        max_length=2, unique=True, help_text=_("Postal code, e.g. MO; US for federal.")
+    )
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATE)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:jurisdiction", args=[self.slug])
+
+
+@reversion.register()
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EditedModel(models.Model):
+    """Who changed a row last and when; change forms use it to refuse saving over a newer edit."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+@reversion.register()
+class Question(EditedModel):
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="questions"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="questions"
+    )
+    text = models.TextField()
+    slug = models.SlugField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    compare_key = models.SlugField(
+        max_length=200,
+        blank=True,
+        help_text=_("The question without its jurisdiction's name; equal keys are compared."),
+    )
+    source_file = models.CharField(max_length=255, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction__name", "topic__name", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "slug"], name="question_unique_slug_per_jurisdiction"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["compare_key"], name="question_compare_key"),
+            models.Index(fields=["jurisdiction", "topic", "position"], name="question_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:question", args=[self.jurisdiction.slug, self.slug])
+
+
+@reversion.register(follow=("claims",))
+class Answer(EditedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class BlockKind(models.TextChoices):
+        PARAGRAPH = "paragraph", _("Paragraph")
+        NUMBERED = "numbered", _("Numbered point")
+        BULLET = "bullet", _("Bullet")
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
+    )
+    # The answer as written: [{"kind": BlockKind, "number": int | None}, …]; Claim.block indexes it.
+    blocks = models.JSONField(default=list, blank=True)
+    live_publication = models.OneToOneField(
+        "Publication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="live_answer",
+        editable=False,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField(blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # sha256 of the content as last imported; differs from the current content once a person edits.
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question__jurisdiction__name", "question__position"]
+        permissions = [
+            ("submit_answer", "Can submit answers for review"),
+            ("review_answer", "Can approve answers or request changes"),
+            ("publish_answer", "Can publish and withdraw answers"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.question)
+
+    def get_absolute_url(self) -> str:
+        return self.question.get_absolute_url()
+
+
+class PublicationQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(live_answer__isnull=False)
+
+
+class Publication(models.Model):
+    """An immutable snapshot of an approved answer; the public pages render only these."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="publications")
+    version = models.PositiveIntegerField()
+    # Copied from the question at publishing time so public pages never read editorial tables.
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    question_slug = models.SlugField(max_length=200)
+    question_text = models.TextField()
+    compare_key = models.SlugField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(blank=True)
+    review_due_on = models.DateField()
+    payload = models.JSONField()
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answer", "version"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "version"], name="publication_unique_version_per_answer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "question_slug"], name="publication_lookup"),
+            models.Index(fields=["compare_key"], name="publication_compare_key"),
+            models.Index(fields=["-published_at"], name="publication_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_text} (v{self.version})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PublicationImmutable("A publication is never changed after it is written.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:question", args=[self.jurisdiction.slug, self.question_slug])
+
+    def delete(self, *args, **kwargs):
+        raise PublicationImmutable("A publication is never deleted.")
+
+
+class PublicationImmutable(Exception):
+    """Raised on any attempt to change or delete a written publication."""

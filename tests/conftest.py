@@ -1,0 +1,41 @@
+"""Fixtures shared by every test: people in each role."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", groups=["Editors"])
+
+
+@pytest.fixture
+def other_editor(db):
+    return UserFactory(username="editor2", groups=["Editors"])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", groups=["Reviewers"])
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return UserFactory(username="reviewer2", groups=["Reviewers"])
+
+
+@pytest.fixture
+def publisher(db):
+    return UserFactory(username="publisher", groups=["Publishers"])
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff but in no role group."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)

@@ -1,0 +1,89 @@
+"""Reference data, constraints and immutability of the content models."""
+
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import IntegrityError
+from django.utils import timezone
+
+from courtinfo.models import Jurisdiction, Publication, PublicationImmutable
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migrate_fills_states_district_territories_and_federal():
+    assert Jurisdiction.objects.filter(kind=Jurisdiction.Kind.STATE).count() == 50
+    assert Jurisdiction.objects.get(code="DC").name == "District of Columbia"
+    assert Jurisdiction.objects.filter(kind=Jurisdiction.Kind.TERRITORY).count() == 5
+    assert Jurisdiction.objects.get(code="US").kind == Jurisdiction.Kind.FEDERAL
+    assert Jurisdiction.objects.get(code="MO").slug == "missouri"
+
+
+def test_role_groups_hold_only_their_own_workflow_permissions():
+    def codenames(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    assert {"submit_answer"} == codenames("Editors") & {
+        "submit_answer",
+        "review_answer",
+        "publish_answer",
+        "verify_claim",
+    }
+    assert {"review_answer", "verify_claim"} <= codenames("Reviewers")
+    assert "submit_answer" not in codenames("Reviewers")
+    assert codenames("Publishers") & {"change_claim", "verify_claim"} == set()
+    assert "publish_answer" in codenames("Publishers")
+
+
+def test_question_slug_is_unique_per_jurisdiction():
+    QuestionFactory(slug="same")
+    QuestionFactory(slug="same", jurisdiction=Jurisdiction.objects.get(code="KS"))
+    with pytest.raises(IntegrityError):
+        QuestionFactory(slug="same")
+
+
+def _publication(answer, version=1):
+    question = answer.question
+    return Publication.objects.create(
+        answer=answer,
+        version=version,
+        jurisdiction=question.jurisdiction,
+        question_slug=question.slug,
+        question_text=question.text,
+        published_at=timezone.now(),
+        published_by=UserFactory(username="p"),
+        review_due_on=timezone.localdate(),
+        payload={},
+    )
+
+
+def test_publication_version_is_unique_per_answer():
+    answer = AnswerFactory()
+    _publication(answer)
+    with pytest.raises(IntegrityError):
+        _publication(answer)
+
+
+def test_publication_cannot_be_changed_or_deleted():
+    publication = _publication(AnswerFactory())
+    publication.summary = "rewritten"
+    with pytest.raises(PublicationImmutable):
+        publication.save()
+    with pytest.raises(PublicationImmutable):
+        publication.delete()
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "courtinfo.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
