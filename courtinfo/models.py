@@ -191,6 +191,8 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     summary = models.TextField(blank=True)
+    # The question and every claim as plain text, for public search.
+    body_text = models.TextField(blank=True)
     review_due_on = models.DateField()
     payload = models.JSONField()
 
