@@ -1,0 +1,1 @@
+"""Reads question-and-answer documents and loads them as draft content."""
