@@ -1,0 +1,368 @@
+"""Loads parsed documents into the database as draft questions, answers and claims."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import reversion
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.utils.text import slugify
+
+from claims.models import Claim
+from courtinfo.importer.parse import (
+    MAX_FILE_BYTES,
+    Block,
+    ParsedDocument,
+    ParsedQuestion,
+    ParseError,
+    fingerprint,
+    make_compare_key,
+    parse_document,
+)
+from courtinfo.jurisdictions import find_jurisdiction, infer_jurisdiction, names_for
+from courtinfo.models import Answer, Jurisdiction, Question, Topic
+
+SLUG_MAX = 200
+# Room left under the limit for a "-2", "-3" … that keeps a slug unique in its jurisdiction.
+_SLUG_ROOM = 8
+_SOURCE_FILE_MAX = 255
+
+
+@dataclass
+class LoadReport:
+    """What loading one document did, or, for a dry run, would have done."""
+
+    name: str
+    questions: int = 0
+    questions_created: int = 0
+    questions_updated: int = 0
+    questions_unchanged: int = 0
+    claims_created: int = 0
+    claims_updated: int = 0
+    claims_unchanged: int = 0
+    claims_deleted: int = 0
+    # (question number, sentence) for each answer the import left alone.
+    conflicts: list[tuple[int, str]] = field(default_factory=list)
+    # Positions of questions in the database that the document no longer has; left alone.
+    missing: list[int] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.questions_created or self.questions_updated)
+
+
+def read_document(path: str | Path) -> ParsedDocument:
+    """Read and parse a document file; every problem is a ParseError naming the file."""
+    name = str(path)
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise ParseError(name, None, "is a directory; name the files in it instead")
+        if not path.exists():
+            raise ParseError(name, None, "no such file")
+        if not path.is_file():
+            raise ParseError(name, None, "is not a regular file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(
+                name, None, f"the file is {size:,} bytes long; the limit is {MAX_FILE_BYTES:,}"
+            )
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ParseError(name, None, f"cannot be read ({error.strerror or error})") from None
+    return parse_document(data, name=name)
+
+
+def jurisdiction_named(value: str) -> Jurisdiction | None:
+    """Return the jurisdiction with this postal code or name, in any case, or None."""
+    row = find_jurisdiction(value)
+    if row is None:
+        return None
+    return Jurisdiction.objects.filter(code=row[0]).first()
+
+
+def inferred_jurisdiction(document: ParsedDocument) -> Jurisdiction:
+    """Return the one jurisdiction the document's questions name; ValueError if none or several."""
+    code = infer_jurisdiction(question.text for question in document.questions)
+    jurisdiction = Jurisdiction.objects.filter(code=code).first()
+    if jurisdiction is None:
+        raise ValueError(f"The jurisdiction {code} is not in the database; run migrate.")
+    return jurisdiction
+
+
+def clean_topic_name(name: str) -> str:
+    """Return the topic name with its spaces tidied; ValueError when it cannot be a topic."""
+    name = " ".join(name.split())
+    if not slugify(name):
+        raise ValueError("A topic name needs at least one letter or digit.")
+    if len(name) > Topic._meta.get_field("name").max_length:
+        raise ValueError("A topic name is at most 200 characters long.")
+    return name
+
+
+def topic_named(name: str) -> Topic:
+    """Return the topic with this name (any case) or slug, creating it when there is none."""
+    name = clean_topic_name(name)
+    topic = Topic.objects.filter(name__iexact=name).first()
+    if topic is None:
+        topic, _ = Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    return topic
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back a dry run."""
+
+
+def load_document(
+    document: ParsedDocument,
+    *,
+    jurisdiction: Jurisdiction,
+    topic: Topic | None,
+    dry_run: bool = False,
+    user=None,
+) -> LoadReport:
+    """Write a parsed document's questions as drafts, in one transaction, and say what changed.
+
+    Questions are matched by jurisdiction, topic and position. An unchanged answer is not
+    written; an answer that a person edited, verified or cited since the import, or that is no
+    longer a draft, is reported as a conflict and left alone.
+    """
+    report = LoadReport(name=document.name, questions=len(document.questions), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _Loader(document, jurisdiction=jurisdiction, topic=topic, user=user).run(report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def current_fingerprint(answer: Answer, claims: list[Claim] | None = None) -> str:
+    """Return the fingerprint of an answer's content as it is now in the database.
+
+    It is built the way parse.fingerprint builds it from a document, so it equals the answer's
+    import_fingerprint until a person changes the question, the blocks or a claim.
+    """
+    if claims is None:
+        claims = list(answer.claims.order_by("position", "pk"))
+    return fingerprint(_as_parsed(answer.question, answer.blocks, claims))
+
+
+def _as_parsed(question: Question, blocks: list[dict], claims: list[Claim]) -> ParsedQuestion:
+    texts: dict[int, list[str]] = defaultdict(list)
+    for claim in sorted(claims, key=lambda claim: (claim.position, claim.pk or 0)):
+        texts[claim.block].append(claim.text)
+    kinds = [(block.get("kind"), block.get("number")) for block in blocks]
+    # A claim pointing past the last block still counts, so such an edit shows as a change.
+    kinds.extend((None, None) for _ in range(len(kinds), max(texts, default=-1) + 1))
+    return ParsedQuestion(
+        number=question.position,
+        line=0,
+        text=question.text,
+        blocks=tuple(
+            Block(kind=kind, number=number, line=0, text="", claims=tuple(texts.get(index, ())))
+            for index, (kind, number) in enumerate(kinds)
+        ),
+    )
+
+
+def make_slug(text: str, *, taken: set[str], fallback: str) -> str:
+    """Return a slug of the text at most 200 characters long that is not in taken."""
+    base = _truncate(slugify(text), SLUG_MAX - _SLUG_ROOM) or fallback
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def question_compare_key(text: str, jurisdiction: Jurisdiction) -> str:
+    """Return the compare key of a question asked of this jurisdiction, at most 200 characters."""
+    try:
+        names = {jurisdiction.name, *names_for(jurisdiction.code)}
+    except KeyError:
+        names = {jurisdiction.name}
+    return _truncate(make_compare_key(text, names), SLUG_MAX)
+
+
+def _truncate(slug: str, limit: int) -> str:
+    """Cut a slug to the limit at a hyphen where one is near, so no word is cut in half."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rfind("-")
+    return (slug[:cut] if cut > limit // 2 else slug[:limit]).strip("-")
+
+
+def _claims_of(question: ParsedQuestion) -> list[tuple[int, str]]:
+    return [(index, text) for index, block in enumerate(question.blocks) for text in block.claims]
+
+
+def _blocks_of(question: ParsedQuestion) -> list[dict]:
+    return [{"kind": block.kind, "number": block.number} for block in question.blocks]
+
+
+class _Loader:
+    def __init__(self, document: ParsedDocument, *, jurisdiction, topic, user) -> None:
+        self.document = document
+        self.jurisdiction = jurisdiction
+        self.topic = topic
+        self.user = user
+        self.source_file = document.name.replace("\\", "/").rsplit("/", 1)[-1][:_SOURCE_FILE_MAX]
+
+    def run(self, report: LoadReport) -> None:
+        existing = self._existing_questions()
+        self.slugs = dict(
+            Question.objects.filter(jurisdiction=self.jurisdiction).values_list("slug", "pk")
+        )
+        for parsed in self.document.questions:
+            question = existing.pop(parsed.number, None)
+            if question is None:
+                self._create(parsed, report)
+            else:
+                self._update(question, parsed, report)
+        report.missing = sorted(existing)
+
+    def _existing_questions(self) -> dict[int, Question]:
+        claims = Claim.objects.annotate(citation_count=Count("citations")).order_by("position")
+        questions = (
+            Question.objects.filter(jurisdiction=self.jurisdiction, topic=self.topic)
+            .select_related("answer")
+            .prefetch_related(Prefetch("answer__claims", queryset=claims))
+            .order_by("position", "pk")
+        )
+        found: dict[int, Question] = {}
+        for question in questions:
+            found.setdefault(question.position, question)
+        return found
+
+    def _revision(self):
+        # The file's transaction already wraps every answer, so no savepoint per revision.
+        return reversion.create_revision(manage_manually=True, atomic=False)
+
+    def _record(self, question: Question, answer: Answer) -> None:
+        reversion.set_comment(f"Imported from {self.source_file}")
+        if self.user is not None:
+            reversion.set_user(self.user)
+        # The answer follows its claims and their citations: read them fresh, in three queries;
+        # its repr is its question's text.
+        reversion.add_to_revision(question)
+        reversion.add_to_revision(
+            Answer.objects.select_related("question")
+            .prefetch_related("claims__citations")
+            .get(pk=answer.pk)
+        )
+
+    def _create(self, parsed: ParsedQuestion, report: LoadReport) -> None:
+        with self._revision():
+            question = Question.objects.create(
+                jurisdiction=self.jurisdiction,
+                topic=self.topic,
+                position=parsed.number,
+                text=parsed.text,
+                slug=self._slug(parsed.text, parsed.number, pk=None),
+                compare_key=question_compare_key(parsed.text, self.jurisdiction),
+                source_file=self.source_file,
+                updated_by=self.user,
+            )
+            self.slugs[question.slug] = question.pk
+            answer = Answer.objects.create(
+                question=question,
+                blocks=_blocks_of(parsed),
+                import_fingerprint=fingerprint(parsed),
+                updated_by=self.user,
+            )
+            claims = Claim.objects.bulk_create(
+                self._new_claim(answer, position, block, text)
+                for position, (block, text) in enumerate(_claims_of(parsed))
+            )
+            self._record(question, answer)
+        report.questions_created += 1
+        report.claims_created += len(claims)
+
+    def _update(self, question: Question, parsed: ParsedQuestion, report: LoadReport) -> None:
+        answer = getattr(question, "answer", None)
+        if answer is None:
+            report.conflicts.append(
+                (parsed.number, "the question exists without an answer; left alone")
+            )
+            return
+        claims = sorted(answer.claims.all(), key=lambda claim: (claim.position, claim.pk))
+        new = fingerprint(parsed)
+        current = current_fingerprint(answer, claims)
+        if new in (answer.import_fingerprint, current):
+            # The document brings nothing new: the answer stays as it is, edited or not.
+            if current == new and answer.import_fingerprint != new:
+                Answer.objects.filter(pk=answer.pk).update(import_fingerprint=new)
+            report.questions_unchanged += 1
+            report.claims_unchanged += len(claims)
+            return
+        reason = self._conflict(answer, claims, current)
+        if reason:
+            report.conflicts.append((parsed.number, reason))
+            return
+        with self._revision():
+            if question.text != parsed.text:
+                self.slugs.pop(question.slug, None)
+                question.text = parsed.text
+                question.slug = self._slug(parsed.text, parsed.number, pk=question.pk)
+                question.compare_key = question_compare_key(parsed.text, self.jurisdiction)
+                self.slugs[question.slug] = question.pk
+            question.source_file = self.source_file
+            question.updated_by = self.user
+            question.save()
+            answer.blocks = _blocks_of(parsed)
+            answer.import_fingerprint = new
+            answer.updated_by = self.user
+            answer.save()
+            self._update_claims(answer, claims, _claims_of(parsed), report)
+            self._record(question, answer)
+        report.questions_updated += 1
+
+    def _conflict(self, answer: Answer, claims: list[Claim], current: str) -> str:
+        if answer.status != Answer.Status.DRAFT:
+            return (
+                f"the answer is {answer.get_status_display().lower()}, "
+                "so the import does not change it; left alone"
+            )
+        if current != answer.import_fingerprint:
+            return "a person edited the answer since it was imported; left alone"
+        if any(claim.status != Claim.Status.UNVERIFIED for claim in claims):
+            return "claims were verified since the import; left alone"
+        if any(claim.citation_count for claim in claims):
+            return "claims were given citations since the import; left alone"
+        return ""
+
+    def _update_claims(
+        self,
+        answer: Answer,
+        claims: list[Claim],
+        wanted: list[tuple[int, str]],
+        report: LoadReport,
+    ) -> None:
+        for claim, (block, text) in zip(claims, wanted, strict=False):
+            if claim.text == text and claim.block == block:
+                report.claims_unchanged += 1
+                continue
+            claim.text, claim.block, claim.updated_by = text, block, self.user
+            claim.save(update_fields=["text", "block", "updated_by", "updated_at"])
+            report.claims_updated += 1
+        surplus = claims[len(wanted) :]
+        if surplus:
+            Claim.objects.filter(pk__in=[claim.pk for claim in surplus]).delete()
+            report.claims_deleted += len(surplus)
+        created = Claim.objects.bulk_create(
+            self._new_claim(answer, position, block, text)
+            for position, (block, text) in enumerate(wanted)
+            if position >= len(claims)
+        )
+        report.claims_created += len(created)
+
+    def _new_claim(self, answer: Answer, position: int, block: int, text: str) -> Claim:
+        return Claim(answer=answer, text=text, position=position, block=block, updated_by=self.user)
+
+    def _slug(self, text: str, number: int, *, pk: int | None) -> str:
+        taken = {slug for slug, owner in self.slugs.items() if owner != pk}
+        return make_slug(text, taken=taken, fallback=f"question-{number}")

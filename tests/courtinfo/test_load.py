@@ -1,0 +1,404 @@
+"""Tests for loading parsed documents into the database."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from reversion.models import Revision, Version
+
+from claims.models import Claim
+from courtinfo.importer.load import current_fingerprint, load_document, topic_named
+from courtinfo.importer.parse import parse_document
+from courtinfo.models import Answer, Question
+from tests.factories import CitationFactory, UserFactory, jurisdiction
+
+SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+TOPIC = "State courts and immigration enforcement"
+QUESTION_LINE = re.compile(r"(\d+)\. (.*\?)\s*")
+
+pytestmark = pytest.mark.django_db
+
+
+def load(data: bytes, *, name: str = "missouri-courts-ice.txt", code="MO", topic=TOPIC, **kw):
+    document = parse_document(data, name=name)
+    found = topic_named(topic) if topic else None
+    return load_document(document, jurisdiction=jurisdiction(code), topic=found, **kw)
+
+
+def seed() -> bytes:
+    return SEED.read_bytes()
+
+
+def answers() -> list[Answer]:
+    return list(
+        Answer.objects.select_related("question")
+        .prefetch_related("claims")
+        .order_by("question__topic__name", "question__position")
+    )
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def changed_seed() -> bytes:
+    """The seed with question 2's answer and question 3's answer edited."""
+    text = seed().decode()
+    text = text.replace(
+        "2. State courts have their own rules",
+        "2. State courts in Missouri follow their own rules",
+    )
+    text = text.replace(
+        "In Missouri, state courts typically share the following types of information with ICE:",
+        "In Missouri, state courts may share these types of information with ICE:\n"
+        "- Names and dates of birth.",
+    )
+    return text.encode()
+
+
+def test_seed_questions_are_kept_word_for_word():
+    load(seed())
+
+    matches = [QUESTION_LINE.fullmatch(line) for line in seed().decode().splitlines()]
+    expected = [(int(match.group(1)), match.group(2)) for match in matches if match]
+    stored = list(Question.objects.order_by("position").values_list("position", "text"))
+    assert len(expected) == 20
+    assert stored == expected
+
+
+def test_seed_keeps_each_answers_block_structure():
+    load(seed())
+
+    first, second = answers()[:2]
+    assert first.blocks == [
+        {"kind": "numbered", "number": 1},
+        {"kind": "paragraph", "number": None},
+    ]
+    assert second.blocks == [
+        {"kind": "paragraph", "number": None},
+        {"kind": "numbered", "number": 1},
+        {"kind": "numbered", "number": 2},
+    ]
+    document = parse_document(seed(), name="seed")
+    for answer, parsed in zip(answers(), document.questions, strict=True):
+        assert answer.blocks == [{"kind": b.kind, "number": b.number} for b in parsed.blocks]
+
+
+def test_seed_claims_are_the_sentences_of_each_block_in_order():
+    load(seed())
+
+    document = parse_document(seed(), name="seed")
+    for answer, parsed in zip(answers(), document.questions, strict=True):
+        stored = [(claim.block, claim.text) for claim in answer.claims.all()]
+        wanted = [(i, text) for i, block in enumerate(parsed.blocks) for text in block.claims]
+        assert stored == wanted
+        assert [claim.position for claim in answer.claims.all()] == list(range(len(wanted)))
+
+
+def test_seed_claim_counts_per_answer():
+    load(seed())
+
+    # Sentences counted by reading the document: question 1 has a point of four sentences
+    # and a paragraph of two, question 2 a one-sentence paragraph and two one-sentence points.
+    counts = [len(answer.claims.all()) for answer in answers()]
+    assert counts[:2] == [6, 3]
+    assert counts[6] == 4  # one paragraph of four sentences
+    assert counts[8] == 6  # one paragraph of six sentences
+    assert sum(counts) == Claim.objects.count()
+    assert all(count > 0 for count in counts)
+
+
+def test_citations_stay_whole_in_one_claim():
+    load((FIXTURES / "variations.txt").read_bytes(), name="variations.txt")
+    load((FIXTURES / "kansas.txt").read_bytes(), name="kansas.txt", code="KS")
+
+    texts = list(Claim.objects.values_list("text", flat=True))
+    for citation in (
+        "Mo. Rev. Stat. § 67.307",
+        "8 U.S.C. § 1373",
+        "K.S.A. 45-215 et seq.",
+        "Kan. Stat. Ann. § 21-6810",
+        "8 U.S.C. § 1357(g)",
+    ):
+        assert sum(citation in text for text in texts) == 1, citation
+
+
+def test_seed_imports_as_drafts_with_unverified_claims():
+    load(seed())
+
+    assert set(Answer.objects.values_list("status", flat=True)) == {Answer.Status.DRAFT}
+    assert set(Claim.objects.values_list("status", flat=True)) == {Claim.Status.UNVERIFIED}
+    assert not Claim.objects.filter(author__isnull=False).exists()
+
+
+def test_seed_questions_get_compare_keys_without_the_state():
+    load(seed())
+
+    first = Question.objects.get(position=1)
+    assert first.compare_key == (
+        "what-is-the-current-policy-or-procedure-for-state-courts-in-to-share-information-with-ice"
+    )
+    keys = list(Question.objects.values_list("compare_key", flat=True))
+    assert all(keys) and not any("missouri" in key for key in keys)
+
+
+def test_seed_questions_keep_their_file_name_topic_and_unique_slugs():
+    load(seed())
+
+    questions = Question.objects.all()
+    assert {q.source_file for q in questions} == {"missouri-courts-ice.txt"}
+    assert {q.topic.name for q in questions} == {TOPIC}
+    assert len({q.slug for q in questions}) == 20
+    assert Question.objects.get(position=9).slug == (
+        "how-does-the-public-perceive-the-collaboration-between-state-courts-and-ice-in-missouri"
+    )
+
+
+def test_answer_fingerprint_is_the_fingerprint_of_its_content():
+    load(seed())
+
+    for answer in answers():
+        assert answer.import_fingerprint == current_fingerprint(answer)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda data: data.replace(b"\n", b"\r\n"), id="crlf"),
+        pytest.param(lambda data: b"\xef\xbb\xbf" + data, id="bom"),
+        pytest.param(lambda data: data.replace(b"\n", b"\n\n  \n"), id="blank-lines"),
+        pytest.param(lambda data: data.replace(b"\n", b"   \n"), id="trailing-spaces"),
+    ],
+)
+def test_line_ends_bom_and_blank_lines_give_the_same_content(variant):
+    data = (FIXTURES / "variations.txt").read_bytes()
+    load(data, name="variations.txt")
+
+    report = load(variant(data), name="variations.txt")
+
+    assert report.questions_unchanged == 3
+    assert report.questions_created == report.questions_updated == 0
+
+
+def test_points_past_nine_bullets_and_a_leading_point_are_kept():
+    load((FIXTURES / "variations.txt").read_bytes(), name="variations.txt")
+
+    first, second, third = answers()
+    assert first.blocks[0] == {"kind": "numbered", "number": 1}
+    assert [b["kind"] for b in second.blocks] == ["paragraph", "bullet", "bullet", "bullet"]
+    assert [b["number"] for b in third.blocks] == [None, *range(1, 13)]
+    assert [c.text for c in second.claims.all()][-1] == (
+        "A round bullet, e.g. this one, keeps its abbreviation."
+    )
+
+
+def test_a_second_state_and_topic_coexist_and_share_compare_keys():
+    load(seed())
+    load((FIXTURES / "kansas.txt").read_bytes(), name="kansas.txt", code="KS", topic="Records")
+
+    missouri = Question.objects.get(jurisdiction__code="MO", position=1)
+    kansas = Question.objects.get(jurisdiction__code="KS", position=1)
+    assert missouri.compare_key == kansas.compare_key
+    assert missouri.topic.name == TOPIC and kansas.topic.name == "Records"
+    assert Question.objects.filter(jurisdiction__code="MO").count() == 20
+    assert Question.objects.filter(jurisdiction__code="KS").count() == 2
+
+
+def test_same_state_with_two_topics_keeps_both_and_slugs_unique():
+    data = (FIXTURES / "variations.txt").read_bytes()
+    load(data, name="variations.txt", topic="Records")
+    load(data, name="variations.txt", topic="Juvenile courts")
+
+    assert Question.objects.count() == 6
+    slugs = list(Question.objects.filter(position=1).values_list("slug", flat=True))
+    assert sorted(slugs) == [
+        "when-may-a-court-in-missouri-release-a-juvenile-record",
+        "when-may-a-court-in-missouri-release-a-juvenile-record-2",
+    ]
+
+
+def test_a_long_question_gets_a_slug_of_at_most_200_characters_cut_between_words():
+    question = "1. " + " ".join(["Does Missouri require"] * 40) + "?\nYes.\n"
+    load(question.encode(), name="long.txt", topic=None)
+
+    stored = Question.objects.get()
+    assert len(stored.slug) <= 200 and len(stored.compare_key) <= 200
+    assert stored.slug.endswith(("does", "missouri", "require"))
+
+
+def test_reimporting_the_same_file_writes_nothing():
+    load(seed())
+    versions, revisions = Version.objects.count(), Revision.objects.count()
+
+    with CaptureQueriesContext(connection) as queries:
+        report = load(seed())
+
+    assert writes(queries) == []
+    assert (Version.objects.count(), Revision.objects.count()) == (versions, revisions)
+    assert report.questions_unchanged == 20 and report.claims_unchanged == Claim.objects.count()
+    assert report.conflicts == []
+
+
+def test_import_records_one_revision_per_answer_with_the_file_name():
+    user = UserFactory(username="importer", groups=["Editors"])
+    load(seed(), user=user)
+
+    revisions = Revision.objects.all()
+    assert revisions.count() == 20
+    assert {r.comment for r in revisions} == {"Imported from missouri-courts-ice.txt"}
+    assert {r.user for r in revisions} == {user}
+    answer = Answer.objects.get(question__position=2)
+    revision = Version.objects.get_for_object(answer).get().revision
+    assert revision.version_set.count() == 1 + 1 + 3  # question, answer, three claims
+
+
+def test_changed_file_updates_the_changed_drafts_in_a_new_revision():
+    load(seed())
+    before = Revision.objects.count()
+    second = Answer.objects.get(question__position=2)
+    first_claim_ids = list(second.claims.values_list("pk", flat=True))
+
+    report = load(changed_seed(), name="missouri-courts-ice-v2.txt")
+
+    assert (report.questions_updated, report.questions_unchanged) == (2, 18)
+    # Claims are matched by position: question 2 changes one; the bullet inserted into
+    # question 3 changes its first claim and moves the five after it one place on.
+    assert (report.claims_updated, report.claims_created) == (1 + 6, 1)
+    assert Revision.objects.count() == before + 2
+    latest = Revision.objects.order_by("-pk").first()
+    assert latest.comment == "Imported from missouri-courts-ice-v2.txt"
+    texts = list(second.claims.values_list("text", flat=True))
+    assert texts[2].startswith("State courts in Missouri follow their own rules")
+    assert list(second.claims.values_list("pk", flat=True)) == first_claim_ids
+    third = Answer.objects.get(question__position=3)
+    assert [b["kind"] for b in third.blocks][:2] == ["paragraph", "bullet"]
+    assert third.claims.get(position=1).text == "Names and dates of birth."
+    assert third.import_fingerprint == current_fingerprint(third)
+
+
+def test_changed_file_removes_claims_it_no_longer_has():
+    load(seed())
+    shorter = (
+        seed()
+        .decode()
+        .replace(
+            "2. State courts have their own rules and regulations regarding the sharing of "
+            "information with federal agencies, including ICE, and the extent to which they comply "
+            "with such requests may vary from jurisdiction to jurisdiction.\n",
+            "",
+        )
+    )
+
+    report = load(shorter.encode())
+
+    assert report.claims_deleted == 1
+    assert Answer.objects.get(question__position=2).claims.count() == 2
+
+
+def test_changed_question_text_updates_slug_and_compare_key():
+    load(seed())
+    edited = seed().decode().replace("9. How does the public perceive", "9. How do people see")
+
+    load(edited.encode())
+
+    question = Question.objects.get(position=9)
+    assert question.slug.startswith("how-do-people-see-the-collaboration")
+    assert question.compare_key.startswith("how-do-people-see-the-collaboration")
+
+
+def test_answer_a_person_edited_is_a_conflict_and_left_alone():
+    load(seed())
+    claim = Claim.objects.get(answer__question__position=2, position=2)
+    Claim.objects.filter(pk=claim.pk).update(text="Corrected by an editor.")
+
+    report = load(changed_seed())
+
+    assert [number for number, _sentence in report.conflicts] == [2]
+    assert "edited" in report.conflicts[0][1]
+    assert Claim.objects.get(pk=claim.pk).text == "Corrected by an editor."
+    assert report.questions_updated == 1
+    third = Answer.objects.get(question__position=3)
+    assert third.claims.get(position=1).text == "Names and dates of birth."
+
+
+def test_answer_in_review_is_a_conflict_and_left_alone():
+    load(seed())
+    Answer.objects.filter(question__position=3).update(status=Answer.Status.IN_REVIEW)
+    versions = Version.objects.count()
+
+    report = load(changed_seed())
+
+    assert [number for number, _sentence in report.conflicts] == [3]
+    assert "in review" in report.conflicts[0][1]
+    third = Answer.objects.get(question__position=3)
+    assert not third.claims.filter(text="Names and dates of birth.").exists()
+    assert third.status == Answer.Status.IN_REVIEW
+    assert Version.objects.count() == versions + 1 + 1 + 3  # only question 2 changed
+
+
+def test_verified_or_cited_claims_make_a_conflict():
+    load(seed())
+    Claim.objects.filter(answer__question__position=2, position=0).update(
+        status=Claim.Status.NOT_A_CLAIM
+    )
+    CitationFactory(claim=Claim.objects.get(answer__question__position=3, position=0))
+
+    report = load(changed_seed())
+
+    assert sorted(number for number, _sentence in report.conflicts) == [2, 3]
+    assert report.questions_updated == 0
+
+
+def test_unchanged_file_does_not_report_a_persons_edit_as_a_conflict():
+    load(seed())
+    Claim.objects.filter(answer__question__position=2, position=2).update(text="Edited.")
+
+    report = load(seed())
+
+    assert report.conflicts == [] and report.questions_unchanged == 20
+    assert Claim.objects.filter(text="Edited.").exists()
+
+
+def test_dry_run_reports_but_writes_nothing():
+    load(seed())
+    counts = (Question.objects.count(), Claim.objects.count(), Version.objects.count())
+
+    report = load(changed_seed(), dry_run=True)
+
+    assert report.dry_run and report.questions_updated == 2 and report.claims_created == 1
+    assert (Question.objects.count(), Claim.objects.count(), Version.objects.count()) == counts
+    assert not Claim.objects.filter(text="Names and dates of birth.").exists()
+
+
+def test_dry_run_of_a_new_file_creates_nothing():
+    report = load(seed(), dry_run=True)
+
+    assert report.questions_created == 20 and report.claims_created > 0
+    assert not Question.objects.exists() and not Revision.objects.exists()
+
+
+def test_questions_no_longer_in_the_file_are_reported_and_kept():
+    load(seed())
+    first_two = seed().decode().split("\n3. ")[0] + "\n"
+
+    report = load(first_two.encode())
+
+    assert report.missing == list(range(3, 21))
+    assert Question.objects.count() == 20
+
+
+def test_seed_import_query_count_is_bounded(django_assert_max_num_queries):
+    topic = topic_named(TOPIC)
+    document = parse_document(seed(), name="seed.txt")
+    # Per answer: three inserts, three reads for its revision, three existence checks that
+    # django-reversion makes, the revision and its versions; plus the lookups of the file.
+    with django_assert_max_num_queries(20 * 11 + 5):
+        load_document(document, jurisdiction=jurisdiction("MO"), topic=topic)
