@@ -1,0 +1,109 @@
+"""Tests for the setup_demo management command."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from reversion.models import Version
+
+from claims.models import Claim
+from courtinfo.models import Answer, Question
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"editor": "Editors", "reviewer": "Reviewers", "publisher": "Publishers"}
+USERNAMES = {*ROLES, "admin"}
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch, settings):
+    # The real hasher is slow on purpose; these tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+
+
+def setup_demo() -> str:
+    out = StringIO()
+    call_command("setup_demo", stdout=out)
+    return out.getvalue()
+
+
+def printed_passwords(out: str) -> dict[str, str]:
+    """The account lines: two spaces, the username, its password, its role in brackets."""
+    found = {}
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("  ") and len(words) >= 2 and words[0] in USERNAMES:
+            found[words[0]] = words[1]
+    return found
+
+
+def test_imports_the_seed_as_drafts_under_its_topic():
+    out = setup_demo()
+
+    assert Question.objects.filter(jurisdiction__code="MO").count() == 20
+    assert {q.topic.name for q in Question.objects.all()} == {
+        "State courts and immigration enforcement"
+    }
+    assert set(Answer.objects.values_list("status", flat=True)) == {"draft"}
+    assert f"20 questions, {Claim.objects.count()} claims" in out
+
+
+def test_creates_four_staff_accounts_in_their_roles():
+    setup_demo()
+
+    users = {user.username: user for user in get_user_model().objects.all()}
+    assert set(users) == {"editor", "reviewer", "publisher", "admin"}
+    assert all(user.is_staff for user in users.values())
+    for username, group in ROLES.items():
+        assert list(users[username].groups.values_list("name", flat=True)) == [group]
+        assert not users[username].is_superuser
+    assert users["admin"].is_superuser
+
+
+def test_prints_each_random_password_once_and_it_works():
+    out = setup_demo()
+
+    passwords = printed_passwords(out)
+    assert set(passwords) == USERNAMES
+    assert len(set(passwords.values())) == 4
+    for user in get_user_model().objects.all():
+        assert len(passwords[user.username]) >= 16
+        assert user.check_password(passwords[user.username])
+        assert out.count(passwords[user.username]) == 1
+
+
+def test_demo_password_from_the_environment_is_used_and_not_echoed(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1234")
+
+    out = setup_demo()
+
+    assert all(u.check_password("demo-pass-1234") for u in get_user_model().objects.all())
+    assert "demo-pass-1234" not in out
+    assert "DEMO_PASSWORD" in out
+
+
+def test_second_run_keeps_content_and_accounts_and_prints_no_password():
+    first = setup_demo()
+    hashes = dict(get_user_model().objects.values_list("username", "password"))
+    versions = Version.objects.count()
+
+    second = setup_demo()
+
+    assert dict(get_user_model().objects.values_list("username", "password")) == hashes
+    assert Version.objects.count() == versions
+    assert "unchanged" in second
+    assert "changepassword editor" in second
+    assert printed_passwords(second) == {}
+    assert not any(password in second for password in printed_passwords(first).values())
+
+
+def test_prints_the_admin_and_public_urls_on_the_chosen_port(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+
+    out = setup_demo()
+
+    assert "http://127.0.0.1:8123/admin/" in out
+    assert "http://127.0.0.1:8123/ " in out
