@@ -1,0 +1,394 @@
+"""Admin for claims, sources, citations and reviews; every status change goes through workflow."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims.admin_views import EditorialAdmin, StatusColumn, admin_url, report, workflow
+from claims.models import Citation, Claim, Review, Source
+from courtinfo.models import Answer
+
+VERDICTS = {
+    Claim.Status.SUPPORTED,
+    Claim.Status.DISPUTED,
+    Claim.Status.NOT_A_CLAIM,
+}
+
+_REOPENED_BY_EDIT = (Answer.Status.APPROVED, Answer.Status.PUBLISHED)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _save_citations(request, claim: Claim, formset) -> None:
+    """New, changed and removed citations, each through the workflow."""
+    wf = workflow()
+    for form in formset.forms:
+        citation = form.instance
+        if form in formset.deleted_forms:
+            if citation.pk:
+                wf.remove_citation(Citation.objects.get(pk=citation.pk), by=request.user)
+            continue
+        if not form.has_changed():
+            continue
+        data = form.cleaned_data
+        if not data.get("source"):
+            continue
+        if citation.pk:
+            # A changed citation is a different citation: the old one goes, the new one comes.
+            wf.remove_citation(Citation.objects.get(pk=citation.pk), by=request.user)
+        target = data.get("claim") or claim
+        wf.add_citation(
+            target,
+            by=request.user,
+            source=data["source"],
+            pinpoint=data.get("pinpoint", ""),
+            quote=data.get("quote", ""),
+        )
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fields = ["source", "pinpoint", "quote"]
+    autocomplete_fields = ["source"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["quote"].widget.attrs.update({"rows": 2})
+        return formset
+
+
+@admin.register(Claim)
+class ClaimAdmin(EditorialAdmin):
+    list_display = [
+        "short_text",
+        "question",
+        "jurisdiction",
+        StatusColumn,
+        "citation_count",
+        "author",
+        "verified_by",
+        "updated_at",
+    ]
+    list_select_related = ["answer__question__jurisdiction", "author", "verified_by"]
+    list_filter = [
+        "status",
+        "answer__question__jurisdiction",
+        "answer__question__topic",
+        ("verified_by", admin.RelatedOnlyFieldListFilter),
+        "answer__status",
+    ]
+    search_fields = ["text"]
+    autocomplete_fields = ["answer"]
+    readonly_fields = [
+        "status_display",
+        "author",
+        "verified_by",
+        "verified_at",
+        "note",
+        "updated_by",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["answer", "text", ("block", "position"), "status_display"]}),
+        (
+            gettext_lazy("Verification"),
+            {
+                "fields": [
+                    "author",
+                    "verified_by",
+                    "verified_at",
+                    "note",
+                    "updated_by",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [CitationInline]
+    actions = ["mark_supported", "mark_not_a_claim"]
+    change_form_template = "admin/claims/claim/change_form.html"
+    guard_stale_forms = True
+    diff_labels = {"answer_id": gettext_lazy("Answer")}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "text" in form.base_fields:
+            form.base_fields["text"].widget.attrs.update({"rows": 4, "class": "claim-text"})
+        return form
+
+    @admin.display(description=gettext_lazy("Claim"), ordering="text")
+    def short_text(self, obj: Claim) -> str:
+        return str(obj)
+
+    @admin.display(description=gettext_lazy("Question"), ordering="answer__question__text")
+    def question(self, obj: Claim) -> str:
+        text = obj.answer.question.text
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    @admin.display(
+        description=gettext_lazy("Jurisdiction"), ordering="answer__question__jurisdiction"
+    )
+    def jurisdiction(self, obj: Claim):
+        return obj.answer.question.jurisdiction
+
+    @admin.display(description=gettext_lazy("Citations"), ordering="citation_total")
+    def citation_count(self, obj: Claim) -> int:
+        return obj.citation_total
+
+    @admin.display(description=gettext_lazy("Status"))
+    def status_display(self, obj: Claim):
+        return StatusColumn(obj)
+
+    # Saving through the workflow.
+
+    def save_model(self, request, obj, form, change):
+        wf = workflow()
+        if not change:
+            created = wf.add_claim(
+                obj.answer,
+                by=request.user,
+                text=obj.text,
+                block=obj.block,
+                position=obj.position,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        stored = Claim.objects.select_related("answer").get(pk=obj.pk)
+        if stored.text != obj.text:
+            wf.edit_claim(stored, by=request.user, text=obj.text)
+        if (stored.position, stored.block) != (obj.position, obj.block):
+            Claim.objects.filter(pk=obj.pk).update(
+                position=obj.position,
+                block=obj.block,
+                updated_by=request.user,
+                updated_at=timezone.now(),
+            )
+            answer = Answer.objects.get(pk=stored.answer_id)
+            if answer.status in _REOPENED_BY_EDIT:
+                wf.reopen_answer(answer, by=request.user, reason=_("Claims were reordered."))
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Citation:
+            return _save_citations(request, form.instance, formset)
+        return super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        workflow().delete_claim(obj, by=request.user)
+
+    # Verifying from the claim page or straight from the answer page.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name=f"{info[0]}_{info[1]}_verify",
+            ),
+        ] + super().get_urls()
+
+    def verify_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        verdict = request.POST.get("verdict", "")
+        if verdict not in VERDICTS:
+            messages.error(request, _("Choose supported, disputed or not a claim."))
+        else:
+            try:
+                workflow().verify_claim(
+                    claim, by=request.user, verdict=verdict, note=request.POST.get("note", "")
+                )
+            except workflow().TransitionError as error:
+                messages.error(request, format_html("{}: {}", claim, error))
+            else:
+                claim.refresh_from_db()
+                messages.success(
+                    request,
+                    _("Marked “%(claim)s” %(status)s.")
+                    % {"claim": claim, "status": claim.get_status_display().lower()},
+                )
+        target = _safe_next(request, admin_url(claim))
+        return HttpResponseRedirect(f"{target}#claim-{claim.pk}" if "#" not in target else target)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if claim is not None:
+            extra["can_verify"] = (
+                request.user.has_perm("claims.verify_claim") and claim.author_id != request.user.pk
+            )
+            extra["verdicts"] = [
+                ("supported", _("Supported")),
+                ("disputed", _("Disputed")),
+                ("not_a_claim", _("Not a claim")),
+            ]
+        return super().change_view(request, object_id, form_url, extra)
+
+    # Changelist actions.
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("claims.verify_claim")
+
+    def _bulk_verify(self, request, queryset, verdict: str, verb: str):
+        done, errors = 0, []
+        for claim in queryset.select_related("answer"):
+            try:
+                workflow().verify_claim(claim, by=request.user, verdict=verdict)
+                done += 1
+            except workflow().TransitionError as error:
+                errors.append((claim, str(error)))
+        report(request, done, errors, verb)
+
+    @admin.action(description=gettext_lazy("Mark supported"), permissions=["verify"])
+    def mark_supported(self, request, queryset):
+        self._bulk_verify(request, queryset, Claim.Status.SUPPORTED, _("claims marked supported"))
+
+    @admin.action(description=gettext_lazy("Mark not a claim"), permissions=["verify"])
+    def mark_not_a_claim(self, request, queryset):
+        self._bulk_verify(
+            request, queryset, Claim.Status.NOT_A_CLAIM, _("claims marked not a claim")
+        )
+
+    # Revert and recover: the claim alone, then unverified again.
+
+    def revert_object(self, request, obj: Claim, version):
+        version.revert()
+        self._after_restore(
+            request, Claim.objects.get(pk=obj.pk), _("Reverted to an earlier text.")
+        )
+
+    def recover_object(self, request, version):
+        version.revert()
+        claim = Claim.objects.get(pk=version.object_id)
+        self._after_restore(request, claim, _("Recovered after deletion."))
+        return claim
+
+    def _after_restore(self, request, claim: Claim, reason: str) -> None:
+        # Unverified again, with the person who chose this text as its author; reopens the answer.
+        workflow().mark_claim_unverified(claim, by=request.user, reason=reason)
+
+
+class CitingClaimsInline(admin.TabularInline):
+    """On a source's page: the claims that cite it."""
+
+    model = Citation
+    fields = ["claim_link", "claim_status", "pinpoint", "quote"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = gettext_lazy("claim citing this source")
+    verbose_name_plural = gettext_lazy("claims citing this source")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("Claim"))
+    def claim_link(self, obj: Citation):
+        return format_html('<a href="{}">{}</a>', admin_url(obj.claim), obj.claim)
+
+    @admin.display(description=gettext_lazy("Status"))
+    def claim_status(self, obj: Citation):
+        return StatusColumn(obj.claim)
+
+
+@admin.register(Source)
+class SourceAdmin(EditorialAdmin):
+    list_display = ["title", "kind", "citation", "publisher", "cited_count", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "citation", "publisher", "url"]
+    readonly_fields = ["updated_by", "updated_at"]
+    inlines = [CitingClaimsInline]
+    guard_stale_forms = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(cited_total=Count("citations"))
+
+    @admin.display(description=gettext_lazy("Cited by"), ordering="cited_total")
+    def cited_count(self, obj: Source) -> int:
+        return obj.cited_total
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def is_published(self, obj: Source) -> bool:
+        return Citation.objects.filter(
+            source=obj, claim__answer__publications__isnull=False
+        ).exists()
+
+
+@admin.register(Citation)
+class CitationAdmin(EditorialAdmin):
+    list_display = ["claim", "source", "pinpoint"]
+    list_select_related = ["claim", "source"]
+    search_fields = ["claim__text", "source__title", "source__citation", "pinpoint"]
+    autocomplete_fields = ["claim", "source"]
+
+    def save_model(self, request, obj, form, change):
+        wf = workflow()
+        if change:
+            wf.remove_citation(Citation.objects.get(pk=obj.pk), by=request.user)
+        created = wf.add_citation(
+            obj.claim, by=request.user, source=obj.source, pinpoint=obj.pinpoint, quote=obj.quote
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        workflow().remove_citation(obj, by=request.user)
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "from_status", "to_status", "answer", "claim", "note"]
+    list_select_related = ["actor", "answer__question", "claim"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["note", "claim__text", "answer__question__text"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,669 @@
+"""Admin for jurisdictions, topics, questions, answers, publications; answers carry the workflow."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Prefetch
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from claims.admin_views import (
+    EditorialAdmin,
+    Side,
+    StatusColumn,
+    admin_url,
+    compare_url,
+    report,
+    workflow,
+)
+from claims.models import Citation, Claim
+from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
+
+# The buttons the answer page offers: (workflow action, label, what the note field is for).
+# Who may press them and from which status comes from the workflow's own table.
+ANSWER_BUTTONS = [
+    ("submit", gettext_lazy("Submit for review"), ""),
+    ("approve", gettext_lazy("Approve"), ""),
+    ("request_changes", gettext_lazy("Send back to the editor"), "required"),
+    ("publish", gettext_lazy("Publish"), "summary"),
+    ("withdraw", gettext_lazy("Withdraw from the public site"), "required"),
+]
+
+
+def run_transition(answer: Answer, action: str, *, by, note: str = "") -> None:
+    wf = workflow()
+    if action == "submit":
+        wf.submit_answer(answer, by=by, note=note)
+    elif action == "approve":
+        wf.approve_answer(answer, by=by, note=note)
+    elif action == "request_changes":
+        wf.request_changes(answer, by=by, note=note)
+    elif action == "publish":
+        wf.publish_answer(answer, by=by, summary=note)
+    elif action == "withdraw":
+        wf.withdraw_answer(answer, by=by, reason=note)
+    else:
+        raise Http404(_("Unknown action."))
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(EditorialAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(EditorialAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("review due")
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("30", _("Within 30 days")),
+            ("later", _("Later")),
+        ]
+
+    def queryset(self, request, queryset):
+        prefix = "" if queryset.model is Publication else "live_publication__"
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=30)
+        if self.value() == "overdue":
+            return queryset.filter(**{f"{prefix}review_due_on__lt": today})
+        if self.value() == "30":
+            return queryset.filter(
+                **{f"{prefix}review_due_on__gte": today, f"{prefix}review_due_on__lte": soon}
+            )
+        if self.value() == "later":
+            return queryset.filter(**{f"{prefix}review_due_on__gt": soon})
+        return queryset
+
+
+@admin.register(Question)
+class QuestionAdmin(EditorialAdmin):
+    list_display = ["text", "jurisdiction", "topic", "position", "answer_status", "updated_at"]
+    list_select_related = ["jurisdiction", "topic", "answer"]
+    list_filter = ["jurisdiction", "topic", "answer__status"]
+    search_fields = ["text", "compare_key"]
+    autocomplete_fields = ["jurisdiction", "topic"]
+    readonly_fields = ["source_file", "updated_by", "updated_at"]
+    guard_stale_forms = True
+
+    @admin.display(description=gettext_lazy("Answer"), ordering="answer__status")
+    def answer_status(self, obj: Question):
+        answer = getattr(obj, "answer", None)
+        if answer is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', admin_url(answer), StatusColumn(answer))
+
+    def is_published(self, obj: Question) -> bool:
+        return Publication.objects.filter(answer__question=obj).exists()
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        answer = Answer.objects.filter(question=obj).first()
+        if change and answer and form.has_changed() and answer.status in _REOPENED_BY_EDIT:
+            workflow().reopen_answer(answer, by=request.user, reason=_("The question was edited."))
+
+
+_REOPENED_BY_EDIT = (Answer.Status.APPROVED, Answer.Status.PUBLISHED)
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = ["position", "block", "text", "status_badge", "citation_count", "review_link"]
+    readonly_fields = ["status_badge", "citation_count", "review_link"]
+    extra = 0
+    ordering = ["block", "position", "id"]
+    classes = ["claims-inline"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_total=Count("citations"))
+            .order_by("block", "position", "id")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["text"].widget.attrs.update({"rows": 2, "class": "claim-text"})
+        return formset
+
+    @admin.display(description=gettext_lazy("Status"))
+    def status_badge(self, obj: Claim):
+        return StatusColumn(obj) if obj.pk else ""
+
+    @admin.display(description=gettext_lazy("Citations"))
+    def citation_count(self, obj: Claim):
+        return getattr(obj, "citation_total", 0) if obj.pk else ""
+
+    @admin.display(description="")
+    def review_link(self, obj: Claim):
+        if not obj.pk:
+            return ""
+        return format_html('<a href="{}">{}</a>', admin_url(obj), _("Citations and history"))
+
+
+@admin.register(Answer)
+class AnswerAdmin(EditorialAdmin):
+    list_display = [
+        "question_text",
+        "jurisdiction",
+        "topic",
+        StatusColumn,
+        "claim_count",
+        "submitted_by",
+        "approved_by",
+        "review_due_on",
+        "updated_at",
+    ]
+    list_select_related = [
+        "question__jurisdiction",
+        "question__topic",
+        "submitted_by",
+        "approved_by",
+        "live_publication",
+    ]
+    list_filter = [
+        "status",
+        "question__jurisdiction",
+        "question__topic",
+        ("approved_by", admin.RelatedOnlyFieldListFilter),
+        ReviewDueFilter,
+    ]
+    search_fields = ["question__text"]
+    autocomplete_fields = ["question"]
+    readonly_fields = [
+        "status_display",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "live_link",
+        "withdrawn_reason",
+        "updated_by",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["question", "status_display", "live_link", "blocks"]}),
+        (
+            gettext_lazy("Workflow"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "submitted_by",
+                    "submitted_at",
+                    "approved_by",
+                    "approved_at",
+                    "withdrawn_reason",
+                    "updated_by",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+    inlines = [ClaimInline]
+    actions = ["submit", "approve", "publish"]
+    change_form_template = "admin/courtinfo/answer/change_form.html"
+    guard_stale_forms = True
+    diff_labels = {"question_id": gettext_lazy("Question")}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_total=Count("claims"))
+
+    def get_object(self, request, object_id, from_field=None):
+        queryset = Answer.objects.select_related(
+            "question__jurisdiction",
+            "question__topic",
+            "live_publication",
+            "submitted_by",
+            "approved_by",
+            "updated_by",
+        )
+        try:
+            return queryset.get(pk=object_id)
+        except (Answer.DoesNotExist, ValueError):
+            return None
+
+    # Columns.
+
+    @admin.display(description=gettext_lazy("Question"), ordering="question__text")
+    def question_text(self, obj: Answer) -> str:
+        return obj.question.text
+
+    @admin.display(description=gettext_lazy("Jurisdiction"), ordering="question__jurisdiction")
+    def jurisdiction(self, obj: Answer):
+        return obj.question.jurisdiction
+
+    @admin.display(description=gettext_lazy("Topic"), ordering="question__topic__name")
+    def topic(self, obj: Answer):
+        return obj.question.topic or "—"
+
+    @admin.display(description=gettext_lazy("Claims"), ordering="claim_total")
+    def claim_count(self, obj: Answer) -> int:
+        return obj.claim_total
+
+    @admin.display(
+        description=gettext_lazy("Review due"), ordering="live_publication__review_due_on"
+    )
+    def review_due_on(self, obj: Answer):
+        return obj.live_publication.review_due_on if obj.live_publication else "—"
+
+    @admin.display(description=gettext_lazy("Status"))
+    def status_display(self, obj: Answer):
+        return StatusColumn(obj)
+
+    @admin.display(description=gettext_lazy("Live"))
+    def live_link(self, obj: Answer):
+        live = obj.live_publication
+        if live is None:
+            return _("Not on the public site.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            live.get_absolute_url(),
+            _("Version %(version)s, published %(when)s")
+            % {"version": live.version, "when": timezone.localtime(live.published_at).date()},
+        )
+
+    # Stale forms: a change to any of the answer's claims makes the page stale too.
+
+    def edit_stamp(self, obj: Answer) -> str:
+        latest_claim = obj.claims.aggregate(latest=Max("updated_at"))["latest"]
+        return f"{obj.updated_at.isoformat()}/{latest_claim.isoformat() if latest_claim else ''}"
+
+    def last_editor(self, obj: Answer):
+        claim = obj.claims.select_related("updated_by").order_by("-updated_at").first()
+        if claim is not None and claim.updated_at > obj.updated_at:
+            return claim.updated_by, claim.updated_at
+        return obj.updated_by, obj.updated_at
+
+    # Deleting.
+
+    def is_published(self, obj: Answer) -> bool:
+        return obj.live_publication_id is not None or obj.publications.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj)
+
+    # Saving: content here, claims through the workflow.
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed() and obj.status in _REOPENED_BY_EDIT:
+            workflow().reopen_answer(obj, by=request.user, reason=_("The answer was edited."))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Claim:
+            return super().save_formset(request, form, formset, change)
+        wf = workflow()
+        answer = form.instance
+        moved = False
+        for claim_form in formset.forms:
+            claim = claim_form.instance
+            if not claim_form.has_changed() and claim.pk:
+                continue
+            if claim_form in formset.deleted_forms:
+                if claim.pk:
+                    wf.delete_claim(claim, by=request.user)
+                continue
+            data = claim_form.cleaned_data
+            if not claim.pk:
+                if data.get("text"):
+                    wf.add_claim(
+                        answer,
+                        by=request.user,
+                        text=data["text"],
+                        block=data.get("block") or 0,
+                        position=data.get("position"),
+                    )
+                continue
+            stored = Claim.objects.get(pk=claim.pk)
+            if stored.text != data["text"]:
+                wf.edit_claim(stored, by=request.user, text=data["text"])
+            if (stored.position, stored.block) != (data["position"], data["block"]):
+                Claim.objects.filter(pk=claim.pk).update(
+                    position=data["position"],
+                    block=data["block"],
+                    updated_by=request.user,
+                    updated_at=timezone.now(),
+                )
+                moved = True
+        answer.refresh_from_db()
+        if moved and answer.status in _REOPENED_BY_EDIT:
+            wf.reopen_answer(answer, by=request.user, reason=_("Claims were reordered."))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    # The change page: workflow buttons and the claim review panel.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        answer = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if answer is not None:
+            extra.update(self.workflow_context(request, answer))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def workflow_context(self, request, answer: Answer) -> dict:
+        user = request.user
+        transitions = []
+        table = workflow().ANSWER_TRANSITIONS
+        for action, label, note in ANSWER_BUTTONS:
+            rule = table[action]
+            if answer.status not in rule.sources or not user.has_perm(rule.permission):
+                continue
+            if action == "approve" and answer.submitted_by_id == user.pk:
+                continue
+            if action == "withdraw" and answer.live_publication_id is None:
+                continue
+            transitions.append({"action": action, "label": label, "note": note})
+        claims = list(
+            answer.claims.select_related("author", "verified_by")
+            .prefetch_related(
+                Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            )
+            .order_by("block", "position", "id")
+        )
+        can_verify = user.has_perm("claims.verify_claim")
+        for claim in claims:
+            claim.can_verify = can_verify and claim.author_id != user.pk
+        live = answer.live_publication
+        latest = Version.objects.get_for_object(answer).only("pk").first()
+        return {
+            "transitions": transitions,
+            "review_claims": claims,
+            "can_verify": can_verify,
+            "verdicts": [
+                ("supported", _("Supported")),
+                ("disputed", _("Disputed")),
+                ("not_a_claim", _("Not a claim")),
+            ],
+            "live_compare_url": (admin_url(answer, "compare") + "?from=live&to=current")
+            if live
+            else None,
+            "history_compare_url": compare_url(answer, latest.pk, "current") if latest else None,
+            "preview_url": admin_url(answer, "preview"),
+        }
+
+    # Extra pages.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{info[0]}_{info[1]}_transition",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{info[0]}_{info[1]}_preview",
+            ),
+        ] + super().get_urls()
+
+    def transition_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        answer = self.get_object(request, unquote(object_id))
+        if answer is None:
+            raise Http404
+        if not self.has_view_permission(request, answer):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        try:
+            run_transition(answer, action, by=request.user, note=request.POST.get("note", ""))
+        except workflow().TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            answer.refresh_from_db()
+            messages.success(
+                request,
+                _("%(answer)s is now %(status)s.")
+                % {"answer": answer, "status": answer.get_status_display().lower()},
+            )
+        return HttpResponseRedirect(admin_url(answer))
+
+    def preview_view(self, request, object_id):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        answer = self.get_object(request, unquote(object_id))
+        if answer is None:
+            raise Http404
+        if not self.has_view_permission(request, answer):
+            raise PermissionDenied
+        from claims.snapshot import build_payload
+
+        payload = build_payload(
+            answer,
+            version=None,
+            published_at=None,
+            published_by=None,
+            summary="",
+            review_due_on=None,
+        )
+        publication = SimpleNamespace(
+            payload=payload,
+            version=None,
+            published_at=None,
+            summary="",
+            review_due_on=None,
+            jurisdiction=answer.question.jurisdiction,
+            topic=answer.question.topic,
+            question_text=answer.question.text,
+            question_slug=answer.question.slug,
+            answer=answer,
+            get_absolute_url=lambda: "#",
+        )
+        context = {
+            "publication": publication,
+            "payload": payload,
+            "preview": True,
+            "preview_admin_url": admin_url(answer),
+        }
+        return TemplateResponse(request, "public/question.html", context)
+
+    # Compare: claims come with the answer's versions and the live publication is a side too.
+
+    def version_side(self, version):
+        side = super().version_side(version)
+        claims = []
+        citations: dict[str, list[dict]] = {}
+        for other in version.revision.version_set.select_related("content_type"):
+            model = other.content_type.model_class()
+            if model is Claim and str(other.field_dict.get("answer_id")) == version.object_id:
+                claims.append(other.field_dict)
+            elif model is Citation:
+                data = other.field_dict
+                citations.setdefault(str(data["claim_id"]), []).append(data)
+        side.claims = _claim_dicts(claims, citations)
+        return side
+
+    def current_side(self, obj: Answer):
+        side = super().current_side(obj)
+        claims = list(obj.claims.prefetch_related("citations").order_by("block", "position"))
+        side.claims = [
+            {
+                "id": c.pk,
+                "text": c.text,
+                "status": c.status,
+                "block": c.block,
+                "position": c.position,
+                "citations": [_citation_dict(ct.__dict__) for ct in c.citations.all()],
+            }
+            for c in claims
+        ]
+        return side
+
+    def resolve_side(self, request, obj: Answer, which):
+        if which == "live":
+            live = obj.live_publication
+            if live is None:
+                return Side(label=_("Not on the public site yet"), fields={}, claims=[])
+            claims = [
+                {**claim, "status": claim.get("status")}
+                for block in live.payload.get("blocks", [])
+                for claim in block.get("claims", [])
+            ]
+            fields = self.current_side(obj).fields
+            fields.update({"status": Answer.Status.PUBLISHED, "blocks": obj.blocks})
+            return Side(
+                label=_("Live publication, version %(version)s") % {"version": live.version},
+                fields=fields,
+                claims=claims,
+            )
+        return super().resolve_side(request, obj, which)
+
+    def diff_field_names(self) -> list[str]:
+        return ["question_id", "status", "blocks"]
+
+    # Revert and recover: the answer with its own claims and citations, nothing else.
+
+    def revert_object(self, request, obj: Answer, version):
+        wf = workflow()
+        obj.blocks = version.field_dict["blocks"]
+        obj.updated_by = request.user
+        obj.save(update_fields=["blocks", "updated_by", "updated_at"])
+        claim_versions, citation_versions = [], []
+        for other in version.revision.version_set.select_related("content_type"):
+            model = other.content_type.model_class()
+            if model is Claim and str(other.field_dict.get("answer_id")) == str(obj.pk):
+                claim_versions.append(other)
+        claim_ids = {v.object_id for v in claim_versions}
+        for other in version.revision.version_set.select_related("content_type"):
+            model = other.content_type.model_class()
+            if model is Citation and str(other.field_dict.get("claim_id")) in claim_ids:
+                citation_versions.append(other)
+        for claim in obj.claims.exclude(pk__in=claim_ids):
+            wf.delete_claim(claim, by=request.user)
+        citation_ids = {v.object_id for v in citation_versions}
+        for citation in Citation.objects.filter(claim__answer=obj, claim_id__in=claim_ids).exclude(
+            pk__in=citation_ids
+        ):
+            wf.remove_citation(citation, by=request.user)
+        for claim_version in claim_versions:
+            claim_version.revert()
+        for citation_version in citation_versions:
+            citation_version.revert()
+        reason = _("Reverted to an earlier version.")
+        for claim in Claim.objects.filter(pk__in=claim_ids):
+            wf.mark_claim_unverified(claim, by=request.user, reason=reason)
+        obj.refresh_from_db()
+        if obj.status in _REOPENED_BY_EDIT:
+            wf.reopen_answer(obj, by=request.user, reason=reason)
+
+    # Changelist actions: each item through the workflow; refusals reported one by one.
+
+    def _bulk(self, request, queryset, action: str, verb: str):
+        done, errors = 0, []
+        for answer in queryset:
+            try:
+                run_transition(answer, action, by=request.user)
+                done += 1
+            except workflow().TransitionError as error:
+                errors.append((answer, str(error)))
+        report(request, done, errors, verb)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("courtinfo.submit_answer")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("courtinfo.review_answer")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("courtinfo.publish_answer")
+
+    @admin.action(description=gettext_lazy("Submit for review"), permissions=["submit"])
+    def submit(self, request, queryset):
+        self._bulk(request, queryset, "submit", _("answers submitted for review"))
+
+    @admin.action(description=gettext_lazy("Approve"), permissions=["review"])
+    def approve(self, request, queryset):
+        self._bulk(request, queryset, "approve", _("answers approved"))
+
+    @admin.action(description=gettext_lazy("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._bulk(request, queryset, "publish", _("answers published"))
+
+
+def _citation_dict(data: dict) -> dict:
+    return {
+        "source": data.get("source_id"),
+        "pinpoint": data.get("pinpoint", ""),
+        "quote": data.get("quote", ""),
+    }
+
+
+def _claim_dicts(claims: list[dict], citations: dict[str, list[dict]]) -> list[dict]:
+    claims = sorted(claims, key=lambda c: (c.get("block", 0), c.get("position", 0), c["id"]))
+    return [
+        {
+            "id": c["id"],
+            "text": c.get("text", ""),
+            "status": c.get("status"),
+            "block": c.get("block"),
+            "position": c.get("position"),
+            "citations": [_citation_dict(ct) for ct in citations.get(str(c["id"]), [])],
+        }
+        for c in claims
+    ]
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "question_text",
+        "jurisdiction",
+        "version",
+        "published_at",
+        "published_by",
+        "review_due_on",
+        "is_live",
+    ]
+    list_select_related = ["jurisdiction", "published_by", "answer__live_publication"]
+    list_filter = ["jurisdiction", "topic", ReviewDueFilter]
+    search_fields = ["question_text", "summary"]
+    date_hierarchy = "published_at"
+
+    @admin.display(description=gettext_lazy("Live"), boolean=True)
+    def is_live(self, obj: Publication) -> bool:
+        return obj.answer.live_publication_id == obj.pk
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def overdue_publications():
+    """Live publications past their review date, oldest due first."""
+    return (
+        Publication.objects.live()
+        .filter(review_due_on__lt=timezone.localdate())
+        .select_related("jurisdiction", "answer")
+        .order_by("review_due_on", "pk")
+    )

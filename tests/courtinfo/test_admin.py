@@ -1,0 +1,547 @@
+"""Answer and question admin: workflow buttons, actions, queues, preview, compare, stale forms."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import workflow
+from claims.models import Claim
+from courtinfo.models import Answer, Publication, Question
+from tests.factories import (
+    AnswerFactory,
+    CitationFactory,
+    ClaimFactory,
+    QuestionFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def answer_with_claims(count: int = 2, **kwargs) -> Answer:
+    answer = AnswerFactory(**kwargs)
+    for position in range(count):
+        CitationFactory(claim=ClaimFactory(answer=answer, position=position))
+    return answer
+
+
+def in_review(editor, count: int = 2) -> Answer:
+    answer = answer_with_claims(count)
+    workflow.submit_answer(answer, by=editor)
+    return answer
+
+
+def approved(editor, reviewer, count: int = 2) -> Answer:
+    answer = in_review(editor, count)
+    for claim in answer.claims.all():
+        workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    workflow.approve_answer(answer, by=reviewer)
+    return answer
+
+
+def published(editor, reviewer, publisher, count: int = 2) -> Answer:
+    answer = approved(editor, reviewer, count)
+    workflow.publish_answer(answer, by=publisher, summary="First version")
+    answer.refresh_from_db()
+    return answer
+
+
+def change_url(answer: Answer) -> str:
+    return reverse("admin:courtinfo_answer_change", args=[answer.pk])
+
+
+def transition(client, answer: Answer, action: str, note: str = ""):
+    url = reverse("admin:courtinfo_answer_transition", args=[answer.pk])
+    return client.post(url, {"action": action, "note": note})
+
+
+# Pages per role.
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "publisher", "superuser"])
+def test_every_role_sees_answer_list_and_page(client, request, role):
+    answer = answer_with_claims()
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("admin:courtinfo_answer_changelist")).status_code == 200
+    response = client.get(change_url(answer))
+    assert response.status_code == 200
+    assert answer.claims.first().text in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["question", "jurisdiction", "topic", "publication", "answer"])
+def test_changelists_render_for_superuser(client, superuser, name):
+    answer = answer_with_claims()
+    client.force_login(superuser)
+    response = client.get(reverse(f"admin:courtinfo_{name}_changelist"))
+    assert response.status_code == 200
+    if name in ("question", "answer"):
+        assert answer.question.text in response.content.decode()
+
+
+def test_draft_page_offers_submit_to_editor(client, editor):
+    answer = answer_with_claims()
+    client.force_login(editor)
+    page = client.get(change_url(answer)).content.decode()
+    assert 'value="submit"' in page
+    assert 'value="approve"' not in page
+
+
+def test_submitter_is_not_offered_approve(client, editor, reviewer):
+    answer = in_review(editor)
+    editor.groups.add(*reviewer.groups.all())
+    client.force_login(editor)
+    page = client.get(change_url(answer)).content.decode()
+    assert 'value="approve"' not in page
+    assert 'value="request_changes"' in page
+
+
+def test_reviewer_is_offered_approve_and_send_back(client, editor, reviewer):
+    answer = in_review(editor)
+    client.force_login(reviewer)
+    page = client.get(change_url(answer)).content.decode()
+    assert 'value="approve"' in page
+    assert 'value="request_changes"' in page
+
+
+# Transitions through the buttons.
+
+
+def test_editor_submits_with_the_button(client, editor):
+    answer = answer_with_claims()
+    client.force_login(editor)
+    response = transition(client, answer, "submit")
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.IN_REVIEW
+    assert answer.submitted_by == editor
+
+
+def test_approve_with_unverified_claims_is_refused_with_reason(client, editor, reviewer):
+    answer = in_review(editor)
+    client.force_login(reviewer)
+    response = transition(client, answer, "approve")
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.IN_REVIEW
+    (message,) = messages_of(response)
+    assert "claim" in message.lower()
+
+
+def test_send_back_needs_a_note(client, editor, reviewer):
+    answer = in_review(editor)
+    client.force_login(reviewer)
+    transition(client, answer, "request_changes", note="")
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.IN_REVIEW
+    transition(client, answer, "request_changes", note="Cite the statute.")
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.DRAFT
+
+
+def test_outsider_cannot_submit(client, outsider):
+    answer = answer_with_claims()
+    outsider.user_permissions.add(
+        *__import__(
+            "django.contrib.auth.models", fromlist=["Permission"]
+        ).Permission.objects.filter(codename="view_answer")
+    )
+    client.force_login(outsider)
+    response = transition(client, answer, "submit")
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.DRAFT
+    assert "role" in messages_of(response)[0]
+
+
+def test_transition_needs_post(client, editor):
+    answer = answer_with_claims()
+    client.force_login(editor)
+    url = reverse("admin:courtinfo_answer_transition", args=[answer.pk])
+    assert client.get(url).status_code == 405
+
+
+def test_publisher_publishes_with_the_button(client, editor, reviewer, publisher):
+    answer = approved(editor, reviewer)
+    client.force_login(publisher)
+    page = client.get(change_url(answer)).content.decode()
+    assert 'value="publish"' in page
+    transition(client, answer, "publish", note="First publication")
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.PUBLISHED
+    assert answer.live_publication.summary == "First publication"
+
+
+# Changelist actions.
+
+
+def test_submit_action_reports_refused_items_and_passes_others(client, editor):
+    good = answer_with_claims()
+    empty = AnswerFactory()
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:courtinfo_answer_changelist"),
+        {"action": "submit", "_selected_action": [good.pk, empty.pk]},
+    )
+    assert response.status_code == 302
+    good.refresh_from_db()
+    empty.refresh_from_db()
+    assert good.status == Answer.Status.IN_REVIEW
+    assert empty.status == Answer.Status.DRAFT
+    texts = messages_of(response)
+    assert any(str(empty) in t and "no claims" in t for t in texts)
+    assert any("1 answers submitted" in t for t in texts)
+
+
+def test_approve_action_refuses_own_submission(client, editor, reviewer):
+    answer = in_review(editor)
+    for claim in answer.claims.all():
+        workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    editor.groups.add(*reviewer.groups.all())
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:courtinfo_answer_changelist"),
+        {"action": "approve", "_selected_action": [answer.pk]},
+    )
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.IN_REVIEW
+    assert messages_of(response)
+
+
+def test_publish_action_publishes_approved(client, editor, reviewer, publisher):
+    answer = approved(editor, reviewer)
+    client.force_login(publisher)
+    client.post(
+        reverse("admin:courtinfo_answer_changelist"),
+        {"action": "publish", "_selected_action": [answer.pk]},
+    )
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.PUBLISHED
+
+
+def test_actions_are_offered_by_permission(client, publisher):
+    answer_with_claims()
+    client.force_login(publisher)
+    page = client.get(reverse("admin:courtinfo_answer_changelist")).content.decode()
+    assert 'value="publish"' in page
+    assert 'value="submit"' not in page
+
+
+# Dashboard.
+
+
+def test_dashboard_shows_reviewer_queues_without_own_work(client, editor, reviewer):
+    answer = in_review(editor, count=3)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'id="queue-claims_to_verify"' in page
+    assert 'id="queue-answers_to_approve"' in page
+    assert answer.question.text in page
+    assert 'id="queue-my_drafts"' not in page
+
+
+def test_dashboard_hides_answers_i_submitted_from_my_approval_queue(client, editor, reviewer):
+    in_review(editor)
+    editor.groups.add(*reviewer.groups.all())
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"))
+    queues = {q.key: q for q in response.context["queues"]}
+    assert queues["answers_to_approve"].count == 0
+
+
+def test_dashboard_lists_drafts_sent_back_to_me(client, editor, reviewer):
+    answer = in_review(editor)
+    workflow.request_changes(answer, by=reviewer, note="Fix claim 2.")
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"))
+    queues = {q.key: q for q in response.context["queues"]}
+    assert [a.pk for a in queues["my_drafts"].items] == [answer.pk]
+
+
+def test_dashboard_lists_overdue_publications_oldest_first(client, editor, reviewer, publisher):
+    first = published(editor, reviewer, publisher)
+    second = published(editor, reviewer, publisher)
+    today = timezone.localdate()
+    Publication.objects.filter(pk=first.live_publication_id).update(
+        review_due_on=today - datetime.timedelta(days=3)
+    )
+    Publication.objects.filter(pk=second.live_publication_id).update(
+        review_due_on=today - datetime.timedelta(days=9)
+    )
+    client.force_login(publisher)
+    response = client.get(reverse("admin:index"))
+    queues = {q.key: q for q in response.context["queues"]}
+    assert [p.answer_id for p in queues["review_overdue"].items] == [second.pk, first.pk]
+    assert queues["answers_to_publish"].count == 0
+
+
+# Preview.
+
+
+def test_preview_renders_working_copy_with_banner(client, editor):
+    answer = answer_with_claims()
+    client.force_login(editor)
+    response = client.get(reverse("admin:courtinfo_answer_preview", args=[answer.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert answer.claims.first().text in page
+    assert response.context["preview"] is True
+
+
+def test_preview_is_staff_only(client, django_user_model):
+    answer = answer_with_claims()
+    member = django_user_model.objects.create_user("member", password="x" * 12)
+    client.force_login(member)
+    response = client.get(reverse("admin:courtinfo_answer_preview", args=[answer.pk]))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+# Compare.
+
+
+def test_compare_with_live_shows_changed_claim(client, editor, reviewer, publisher):
+    answer = published(editor, reviewer, publisher)
+    claim = answer.claims.order_by("position").first()
+    workflow.edit_claim(claim, by=editor, text="A freshly rewritten claim.")
+    client.force_login(reviewer)
+    page = client.get(change_url(answer)).content.decode()
+    assert "?from=live&amp;to=current" in page
+    url = reverse("admin:courtinfo_answer_compare", args=[answer.pk]) + "?from=live&to=current"
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<ins>A freshly rewritten</ins>" in html or "<ins>" in html
+    changes = response.context["claims"]
+    assert [c.id for c in changes] == [claim.pk]
+
+
+def test_compare_versions_field_by_field(client, editor):
+    question = QuestionFactory(text="May courts share records?")
+    client.force_login(editor)
+    url = reverse("admin:courtinfo_question_change", args=[question.pk])
+    data = {
+        "jurisdiction": question.jurisdiction_id,
+        "topic": question.topic_id,
+        "text": "May state courts share records?",
+        "slug": question.slug,
+        "position": question.position,
+        "compare_key": question.compare_key,
+    }
+    page = client.get(url)
+    data["_opened_stamp"] = page.context["adminform"].form.initial["_opened_stamp"]
+    assert client.post(url, data).status_code == 302
+    from reversion.models import Version
+
+    (version,) = Version.objects.get_for_object(question)
+    compare = reverse("admin:courtinfo_question_compare", args=[question.pk])
+    response = client.get(f"{compare}?from={version.pk}&to={version.pk}")
+    assert response.context["fields"] == []
+    assert response.context["hidden_count"] > 0
+
+
+# Stale forms.
+
+
+def _question_form(client, question):
+    url = reverse("admin:courtinfo_question_change", args=[question.pk])
+    page = client.get(url)
+    return url, {
+        "jurisdiction": question.jurisdiction_id,
+        "topic": question.topic_id,
+        "text": question.text,
+        "slug": question.slug,
+        "position": question.position,
+        "compare_key": question.compare_key,
+        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
+    }
+
+
+def test_stale_question_form_is_refused_and_kept(client, editor, other_editor):
+    question = QuestionFactory(text="Original question?")
+    client.force_login(editor)
+    url, mine = _question_form(client, question)
+    other = client.__class__()
+    other.force_login(other_editor)
+    _, theirs = _question_form(other, question)
+    theirs["text"] = "Their question?"
+    assert other.post(url, theirs).status_code == 302
+
+    mine["text"] = "My question?"
+    response = client.post(url, mine)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "editor2" in page
+    assert "My question?" in page
+    assert "/history/compare/" in page
+    question.refresh_from_db()
+    assert question.text == "Their question?"
+
+
+def test_fresh_question_form_saves(client, editor):
+    question = QuestionFactory(text="Original question?")
+    client.force_login(editor)
+    url, data = _question_form(client, question)
+    data["text"] = "Changed question?"
+    assert client.post(url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.text == "Changed question?"
+    assert question.updated_by == editor
+
+
+def _answer_form(client, answer):
+    url = change_url(answer)
+    page = client.get(url)
+    formset = page.context["inline_admin_formsets"][0].formset
+    data = {
+        "question": answer.question_id,
+        "blocks": '[{"kind": "paragraph", "number": null}]',
+        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
+        f"{formset.prefix}-TOTAL_FORMS": len(formset.forms),
+        f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count(),
+        f"{formset.prefix}-MIN_NUM_FORMS": 0,
+        f"{formset.prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for index, form in enumerate(formset.forms):
+        claim = form.instance
+        data.update(
+            {
+                f"{formset.prefix}-{index}-id": claim.pk,
+                f"{formset.prefix}-{index}-answer": answer.pk,
+                f"{formset.prefix}-{index}-text": claim.text,
+                f"{formset.prefix}-{index}-block": claim.block,
+                f"{formset.prefix}-{index}-position": claim.position,
+            }
+        )
+    return url, data, formset.prefix
+
+
+def test_answer_form_is_stale_after_a_claim_was_verified(client, editor, reviewer):
+    answer = answer_with_claims()
+    claim = answer.claims.order_by("position").first()
+    client.force_login(editor)
+    url, data, prefix = _answer_form(client, answer)
+    workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    data[f"{prefix}-0-text"] = "My edit."
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "reviewer" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SUPPORTED
+
+
+def test_editing_a_claim_inline_goes_through_workflow(client, editor, reviewer, publisher):
+    answer = published(editor, reviewer, publisher)
+    client.force_login(editor)
+    url, data, prefix = _answer_form(client, answer)
+    data[f"{prefix}-0-text"] = "An edited claim."
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    claim = answer.claims.order_by("block", "position", "id").first()
+    assert claim.text == "An edited claim."
+    assert claim.status == Claim.Status.UNVERIFIED
+    assert claim.author == editor
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.DRAFT
+    assert answer.live_publication is not None
+
+
+def test_adding_and_deleting_claims_inline_use_workflow(client, editor):
+    answer = answer_with_claims(2)
+    doomed = answer.claims.order_by("position").last()
+    client.force_login(editor)
+    url, data, prefix = _answer_form(client, answer)
+    data[f"{prefix}-1-DELETE"] = "on"
+    data[f"{prefix}-TOTAL_FORMS"] = 3
+    data.update(
+        {
+            f"{prefix}-2-answer": answer.pk,
+            f"{prefix}-2-text": "A brand new claim.",
+            f"{prefix}-2-block": 0,
+            f"{prefix}-2-position": 5,
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    texts = list(answer.claims.values_list("text", flat=True))
+    assert "A brand new claim." in texts
+    assert not Claim.objects.filter(pk=doomed.pk).exists()
+    added = answer.claims.get(text="A brand new claim.")
+    assert added.author == editor
+
+
+# Deleting.
+
+
+def test_deleting_a_published_answer_is_refused(client, editor, reviewer, publisher, superuser):
+    answer = published(editor, reviewer, publisher)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:courtinfo_answer_delete", args=[answer.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert Answer.objects.filter(pk=answer.pk).exists()
+    assert "published" in messages_of(response)[0]
+
+
+def test_deleting_a_draft_question_works(client, superuser):
+    question = QuestionFactory()
+    client.force_login(superuser)
+    client.post(reverse("admin:courtinfo_question_delete", args=[question.pk]), {"post": "yes"})
+    assert not Question.objects.filter(pk=question.pk).exists()
+
+
+# Query counts.
+
+
+def _answer_page_queries(client, django_assert_max_num_queries, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answer = answer_with_claims(count)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(change_url(answer)).status_code == 200
+    return len(queries)
+
+
+def test_answer_page_queries_do_not_grow_with_claims(
+    client, reviewer, django_assert_max_num_queries
+):
+    client.force_login(reviewer)
+    SourceFactory()
+    client.get(reverse("admin:index"))
+    small = _answer_page_queries(client, django_assert_max_num_queries, 3)
+    large = _answer_page_queries(client, django_assert_max_num_queries, 30)
+    assert large == small
+
+
+def _changelist_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["answer", "question"])
+def test_answer_and_question_lists_queries_do_not_grow_with_rows(client, superuser, name):
+    client.force_login(superuser)
+    url = reverse(f"admin:courtinfo_{name}_changelist")
+    for _ in range(10):
+        answer_with_claims(1)
+    small = _changelist_queries(client, url)
+    Answer.objects.bulk_create([Answer(question=q) for q in QuestionFactory.create_batch(990)])
+    large = _changelist_queries(client, url)
+    assert large == small
+
+
+def test_dashboard_queries_are_bounded(client, editor, reviewer, django_assert_max_num_queries):
+    for _ in range(3):
+        in_review(editor)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("admin:index"))
