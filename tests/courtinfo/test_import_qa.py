@@ -159,6 +159,14 @@ def test_jurisdiction_option_takes_a_code_or_a_name(tmp_path):
     assert Question.objects.get().jurisdiction.code == "KS"
 
 
+def test_jurisdiction_option_wins_but_warns_when_the_questions_name_another():
+    out, _err, error = run(VARIATIONS, "--jurisdiction", "KS")
+
+    assert error is None
+    assert "imported as Kansas as --jurisdiction says, though its questions name MO" in out
+    assert Question.objects.filter(jurisdiction__code="KS").count() == 3
+
+
 def test_an_unknown_jurisdiction_is_refused_before_any_file_is_read():
     with pytest.raises(CommandError, match="Unknown jurisdiction 'Atlantis'"):
         call_command("import_qa", str(VARIATIONS), "--jurisdiction", "Atlantis")

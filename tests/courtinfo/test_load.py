@@ -357,6 +357,16 @@ def test_verified_or_cited_claims_make_a_conflict():
     assert report.questions_updated == 0
 
 
+def test_a_question_without_an_answer_is_a_conflict_and_left_alone():
+    load(seed())
+    Answer.objects.filter(question__position=4).delete()
+
+    report = load(seed())
+
+    assert report.conflicts == [(4, "the question exists without an answer; left alone")]
+    assert not Answer.objects.filter(question__position=4).exists()
+
+
 def test_unchanged_file_does_not_report_a_persons_edit_as_a_conflict():
     load(seed())
     Claim.objects.filter(answer__question__position=2, position=2).update(text="Edited.")

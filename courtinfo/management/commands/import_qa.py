@@ -13,6 +13,7 @@ from courtinfo.importer.load import (
     topic_named,
 )
 from courtinfo.importer.parse import ParseError
+from courtinfo.jurisdictions import named_jurisdictions
 from courtinfo.models import Jurisdiction, Topic
 
 
@@ -95,6 +96,8 @@ class Command(BaseCommand):
                 jurisdiction = inferred_jurisdiction(document)
             except ValueError as error:
                 raise _Refused(f"{path}: {error} Name it with --jurisdiction.") from None
+        else:
+            self._warn_if_others_named(path, document, jurisdiction)
         try:
             with transaction.atomic():
                 found: Topic | None = topic_named(topic) if topic is not None else None
@@ -109,6 +112,16 @@ class Command(BaseCommand):
         if found is not None:
             where += f", topic “{found.name}”"
         return report, where
+
+    def _warn_if_others_named(self, path: str, document, jurisdiction: Jurisdiction) -> None:
+        named = named_jurisdictions(question.text for question in document.questions)
+        if named and jurisdiction.code not in named:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{path}: imported as {jurisdiction.name} as --jurisdiction says, "
+                    f"though its questions name {', '.join(named)}"
+                )
+            )
 
     def _summarise(self, report: LoadReport, where: str) -> None:
         self.stdout.write(
