@@ -1,37 +1,122 @@
 """Public pages; they read live publications only, never the editorial tables."""
 
-from django.http import Http404
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from courtinfo.models import Answer, Publication
+from claims.diff import diff_payloads
+from courtinfo import search as fulltext
+from courtinfo import selectors
+from courtinfo.filters import PublicationFilter, TopicFilter
+from courtinfo.models import Publication
+
+PUBLIC_MAX_AGE = 300
+SEARCH_PAGE_SIZE = 20
 
 
-class QuestionView(TemplateView):
-    template_name = "public/question.html"
+def _etag(*parts: object) -> str:
+    # Language and demo mode change the page, so they are part of its identity.
+    parts = (*parts, get_language(), settings.COURTINFO_DEMO)
+    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
-    def get(self, request, *args, **kwargs):
-        publication = (
-            Publication.objects.live()
-            .select_related("jurisdiction")
-            .filter(jurisdiction__slug=kwargs["jurisdiction"], question_slug=kwargs["question"])
-            .first()
+
+def revalidate(
+    request: HttpRequest,
+    *,
+    etag: str | None = None,
+    last_modified: datetime | None = None,
+    response: HttpResponse | None = None,
+) -> HttpResponse | None:
+    """A 304 when the browser's copy is current; otherwise None (before rendering)."""
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
+def public_headers(
+    response: HttpResponse, *, etag: str | None = None, last_modified: datetime | None = None
+) -> HttpResponse:
+    if etag:
+        response.headers["ETag"] = etag
+    if last_modified:
+        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+class PublicPage(TemplateView):
+    """A page whose validator is its own content: cheap pages revalidate after rendering."""
+
+    http_method_names = ["get", "head"]
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.render()
+        etag = _etag(hashlib.sha256(response.content).hexdigest())
+        public_headers(response, etag=etag, last_modified=context.get("last_modified"))
+        return (
+            revalidate(
+                self.request,
+                etag=etag,
+                last_modified=context.get("last_modified"),
+                response=response,
+            )
+            or response
         )
-        if publication is None:
-            return _gone_or_404(request, kwargs["jurisdiction"], kwargs["question"])
-        return self.render_to_response(self.get_context_data(publication=publication))
 
 
-def _gone_or_404(request, jurisdiction_slug: str, question_slug: str):
-    withdrawn = (
-        Publication.objects.filter(
-            jurisdiction__slug=jurisdiction_slug,
-            question_slug=question_slug,
-            answer__status=Answer.Status.WITHDRAWN,
+class HomeView(PublicPage):
+    template_name = "public/home.html"
+
+    def get_context_data(self, **kwargs):
+        recent = selectors.recent_publications()
+        return super().get_context_data(
+            jurisdictions=selectors.jurisdiction_counts(),
+            topics=selectors.published_topics(),
+            recent=recent,
+            last_modified=recent[0].published_at if recent else None,
+            **kwargs,
         )
-        .select_related("answer")
-        .order_by("-version")
-        .first()
+
+
+class JurisdictionView(PublicPage):
+    template_name = "public/jurisdiction.html"
+
+    def get_context_data(self, **kwargs):
+        jurisdiction = selectors.jurisdiction_by_slug(kwargs.pop("jurisdiction"))
+        if jurisdiction is None:
+            raise Http404("No such jurisdiction.")
+        filterset = TopicFilter(
+            self.request.GET,
+            queryset=selectors.publications_for_jurisdiction(jurisdiction=jurisdiction),
+        )
+        publications = list(filterset.qs) if filterset.is_valid() else []
+        return super().get_context_data(
+            jurisdiction=jurisdiction,
+            topics=selectors.published_topics(jurisdiction=jurisdiction),
+            selected_topic=filterset.form.cleaned_data.get("topic", "")
+            if filterset.is_valid()
+            else "",
+            publications=publications,
+            last_modified=max((p.published_at for p in publications), default=None),
+            **kwargs,
+        )
+
+
+def _gone_or_404(request: HttpRequest, jurisdiction_slug: str, question_slug: str):
+    withdrawn = selectors.withdrawn_publication(
+        jurisdiction_slug=jurisdiction_slug, question_slug=question_slug
     )
     if withdrawn is None:
         raise Http404("No published answer here.")
@@ -41,3 +126,135 @@ def _gone_or_404(request, jurisdiction_slug: str, question_slug: str):
         {"publication": withdrawn, "answer": withdrawn.answer},
         status=410,
     )
+
+
+class QuestionView(TemplateView):
+    template_name = "public/question.html"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        publication = selectors.live_publication(
+            jurisdiction_slug=kwargs["jurisdiction"], question_slug=kwargs["question"]
+        )
+        if publication is None:
+            return _gone_or_404(request, kwargs["jurisdiction"], kwargs["question"])
+        compared = selectors.compared_jurisdictions(publication=publication)
+        # The page changes when this publication or the list of compared jurisdictions does.
+        etag = _etag(publication.pk, compared)
+        not_modified = revalidate(request, etag=etag, last_modified=publication.published_at)
+        if not_modified is not None:
+            return public_headers(not_modified, etag=etag, last_modified=publication.published_at)
+        context = self.get_context_data(
+            publication=publication, payload=publication.payload, compared=compared
+        )
+        return public_headers(
+            self.render_to_response(context), etag=etag, last_modified=publication.published_at
+        )
+
+
+class HistoryView(TemplateView):
+    template_name = "public/history.html"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        publication = selectors.live_publication(
+            jurisdiction_slug=kwargs["jurisdiction"], question_slug=kwargs["question"]
+        )
+        if publication is None:
+            return _gone_or_404(request, kwargs["jurisdiction"], kwargs["question"])
+        etag = _etag("history", publication.pk)
+        not_modified = revalidate(request, etag=etag, last_modified=publication.published_at)
+        if not_modified is not None:
+            return public_headers(not_modified, etag=etag, last_modified=publication.published_at)
+        versions = []
+        previous = None
+        for version in selectors.publication_history(publication=publication):
+            diff = diff_payloads(previous.payload if previous else None, version.payload)
+            versions.append({"publication": version, "diff": diff, "first": previous is None})
+            previous = version
+        versions.reverse()
+        context = self.get_context_data(
+            publication=publication, payload=publication.payload, versions=versions
+        )
+        return public_headers(
+            self.render_to_response(context), etag=etag, last_modified=publication.published_at
+        )
+
+
+class SearchView(PublicPage):
+    template_name = "public/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = fulltext.clean_query(self.request.GET.get("q"))
+        filterset = PublicationFilter(
+            self.request.GET, queryset=selectors.live_publications().only(*_SEARCH_FIELDS)
+        )
+        base = filterset.qs if filterset.is_valid() else Publication.objects.none()
+        results = fulltext.search(base, query)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        hits = [{"publication": p, "snippet": fulltext.snippet(p, query)} for p in page.object_list]
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            query=query,
+            searched=bool(fulltext.query_words(query)),
+            page_obj=page,
+            hits=hits,
+            jurisdictions=selectors.published_jurisdictions(),
+            topics=selectors.published_topics(),
+            selected_jurisdiction=(self.request.GET.get("jurisdiction") or "").upper(),
+            selected_topic=self.request.GET.get("topic") or "",
+            page_query=params.urlencode(),
+            **kwargs,
+        )
+
+
+_SEARCH_FIELDS = (
+    "id",
+    "version",
+    "jurisdiction__name",
+    "jurisdiction__slug",
+    "jurisdiction__code",
+    "topic__name",
+    "topic__slug",
+    "question_slug",
+    "question_text",
+    "body_text",
+    "published_at",
+    "review_due_on",
+)
+
+
+class CompareView(PublicPage):
+    template_name = "public/compare.html"
+
+    def get_context_data(self, **kwargs):
+        publications = selectors.comparison(compare_key=kwargs["key"])
+        if not publications:
+            raise Http404("Nothing published under this question.")
+        return super().get_context_data(
+            publications=publications,
+            question_text=publications[0].question_text,
+            last_modified=max(p.published_at for p in publications),
+            **kwargs,
+        )
+
+
+class SourcesView(PublicPage):
+    template_name = "public/sources.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(uses=selectors.sources_with_claims(), **kwargs)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

@@ -1,0 +1,94 @@
+"""Read-only JSON of published answers: a filtered, paginated list and each payload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from courtinfo import selectors
+from courtinfo.filters import PublicationFilter
+from courtinfo.models import Publication
+from courtinfo.views import _etag, public_headers, revalidate
+
+PAGE_SIZE = 50
+
+
+def _summary(publication: Publication, request: HttpRequest) -> dict[str, Any]:
+    topic = publication.topic
+    return {
+        "id": publication.answer_id,
+        "version": publication.version,
+        "question": publication.question_text,
+        "jurisdiction": {
+            "code": publication.jurisdiction.code,
+            "name": publication.jurisdiction.name,
+            "slug": publication.jurisdiction.slug,
+        },
+        "topic": {"name": topic.name, "slug": topic.slug} if topic else None,
+        "compare_key": publication.compare_key,
+        "published_at": publication.published_at.isoformat(),
+        "review_due_on": publication.review_due_on.isoformat(),
+        "summary": publication.summary,
+        "url": request.build_absolute_uri(publication.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("public:api-answer", args=[publication.answer_id])
+        ),
+    }
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+@require_safe
+def answer_list(request: HttpRequest) -> JsonResponse:
+    filterset = PublicationFilter(
+        request.GET,
+        queryset=selectors.live_publication_list().order_by("jurisdiction__name", "position", "id"),
+    )
+    queryset = filterset.qs if filterset.is_valid() else Publication.objects.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    data = {
+        "count": page.paginator.count,
+        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+        "previous": (
+            _page_url(request, page.previous_page_number()) if page.has_previous() else None
+        ),
+        "results": [_summary(p, request) for p in page.object_list],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    etag = _etag(response.content)
+    public_headers(response, etag=etag)
+    return revalidate(request, etag=etag, response=response) or response
+
+
+@require_safe
+def answer_detail(request: HttpRequest, answer_id: int) -> JsonResponse:
+    publication = selectors.live_publication_for_answer(answer_id=answer_id)
+    if publication is None:
+        withdrawn = selectors.withdrawn_answer(answer_id=answer_id)
+        if withdrawn is None:
+            return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse(
+            {
+                "detail": "Withdrawn.",
+                "withdrawn_at": withdrawn.withdrawn_at.isoformat()
+                if withdrawn.withdrawn_at
+                else None,
+                "reason": withdrawn.withdrawn_reason,
+            },
+            status=410,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    etag = _etag("api", publication.pk)
+    not_modified = revalidate(request, etag=etag, last_modified=publication.published_at)
+    if not_modified is not None:
+        return public_headers(not_modified, etag=etag, last_modified=publication.published_at)
+    response = JsonResponse(publication.payload, json_dumps_params={"ensure_ascii": False})
+    return public_headers(response, etag=etag, last_modified=publication.published_at)

@@ -1,0 +1,220 @@
+"""Read functions over live publications: every public page gets its data here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from courtinfo.models import Answer, Jurisdiction, Publication, Topic
+
+# Columns a list needs; the payload and the search text stay in the database.
+_LIST_FIELDS = (
+    "id",
+    "answer_id",
+    "version",
+    "jurisdiction__code",
+    "jurisdiction__name",
+    "jurisdiction__slug",
+    "topic__name",
+    "topic__slug",
+    "question_slug",
+    "question_text",
+    "compare_key",
+    "position",
+    "published_at",
+    "review_due_on",
+    "summary",
+)
+
+
+def live_publications() -> QuerySet[Publication]:
+    """The publication the public sees for each answer, with its jurisdiction and topic."""
+    return Publication.objects.live().select_related("jurisdiction", "topic")
+
+
+def live_publication_list() -> QuerySet[Publication]:
+    """Live publications without their payload, for lists."""
+    return live_publications().only(*_LIST_FIELDS)
+
+
+def live_publication(*, jurisdiction_slug: str, question_slug: str) -> Publication | None:
+    return (
+        live_publications()
+        .filter(jurisdiction__slug=jurisdiction_slug, question_slug=question_slug)
+        .first()
+    )
+
+
+def live_publication_for_answer(*, answer_id: int) -> Publication | None:
+    return live_publications().filter(answer_id=answer_id).first()
+
+
+def withdrawn_publication(*, jurisdiction_slug: str, question_slug: str) -> Publication | None:
+    """The last publication of a withdrawn answer at this address, with the answer's reason."""
+    return (
+        Publication.objects.filter(
+            jurisdiction__slug=jurisdiction_slug,
+            question_slug=question_slug,
+            answer__status=Answer.Status.WITHDRAWN,
+            answer__live_publication__isnull=True,
+        )
+        .select_related("answer", "jurisdiction")
+        .only(
+            "id",
+            "version",
+            "question_text",
+            "question_slug",
+            "published_at",
+            "jurisdiction__slug",
+            "jurisdiction__name",
+            "answer__withdrawn_reason",
+            "answer__withdrawn_at",
+            "answer__status",
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def withdrawn_answer(*, answer_id: int) -> Answer | None:
+    return (
+        Answer.objects.filter(
+            pk=answer_id, status=Answer.Status.WITHDRAWN, live_publication__isnull=True
+        )
+        .only("id", "withdrawn_reason", "withdrawn_at", "status")
+        .first()
+    )
+
+
+def publications_for_jurisdiction(*, jurisdiction: Jurisdiction) -> QuerySet[Publication]:
+    return live_publication_list().filter(jurisdiction=jurisdiction).order_by("position", "id")
+
+
+def publication_history(*, publication: Publication) -> list[Publication]:
+    """Every publication of the answer behind a live publication, oldest first."""
+    return list(
+        Publication.objects.filter(answer_id=publication.answer_id)
+        .only("id", "version", "published_at", "summary", "payload")
+        .order_by("version")
+    )
+
+
+def comparison(*, compare_key: str) -> list[Publication]:
+    """The live publications that answer the same question, one per jurisdiction, by name."""
+    return list(
+        live_publications().filter(compare_key=compare_key).order_by("jurisdiction__name", "id")
+    )
+
+
+def compared_jurisdictions(*, publication: Publication) -> list[str]:
+    """Names of the other jurisdictions that have published the same question."""
+    if not publication.compare_key:
+        return []
+    return list(
+        Publication.objects.live()
+        .filter(compare_key=publication.compare_key)
+        .exclude(pk=publication.pk)
+        .order_by("jurisdiction__name")
+        .values_list("jurisdiction__name", flat=True)
+    )
+
+
+def recent_publications(*, limit: int = 10) -> list[Publication]:
+    return list(live_publication_list().order_by("-published_at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class JurisdictionCount:
+    code: str
+    name: str
+    slug: str
+    count: int
+
+
+def jurisdiction_counts() -> list[JurisdictionCount]:
+    """Every jurisdiction with its number of published answers, by name."""
+    counts = dict(
+        Publication.objects.live()
+        .values_list("jurisdiction_id")
+        .annotate(n=Count("id"))
+        .values_list("jurisdiction_id", "n")
+        .order_by()
+    )
+    return [
+        JurisdictionCount(code=j.code, name=j.name, slug=j.slug, count=counts.get(j.pk, 0))
+        for j in Jurisdiction.objects.only("id", "code", "name", "slug").order_by("name")
+    ]
+
+
+def published_jurisdictions() -> list[Jurisdiction]:
+    ids = Publication.objects.live().values("jurisdiction_id")
+    return list(Jurisdiction.objects.filter(pk__in=ids).only("code", "name", "slug"))
+
+
+def published_topics(*, jurisdiction: Jurisdiction | None = None) -> list[Topic]:
+    """Topics that have at least one published answer (in the jurisdiction, if given)."""
+    live = Publication.objects.live()
+    if jurisdiction is not None:
+        live = live.filter(jurisdiction=jurisdiction)
+    return list(
+        Topic.objects.filter(pk__in=live.values("topic_id")).only("name", "slug").order_by("name")
+    )
+
+
+def jurisdiction_by_slug(slug: str) -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(slug=slug).first()
+
+
+def is_due_for_review(publication: Publication, *, today=None) -> bool:
+    return publication.review_due_on <= (today or timezone.localdate())
+
+
+@dataclass
+class CitingClaim:
+    text: str
+    question_text: str
+    url: str
+    jurisdiction: str
+    pinpoint: str
+
+
+@dataclass
+class SourceUse:
+    source: dict[str, Any]
+    claims: list[CitingClaim] = field(default_factory=list)
+
+
+def sources_with_claims() -> list[SourceUse]:
+    """Every source that a published claim cites, with those claims, by title."""
+    uses: dict[Any, SourceUse] = {}
+    publications = (
+        Publication.objects.live()
+        .select_related("jurisdiction")
+        .only("id", "question_slug", "question_text", "payload", "jurisdiction__slug")
+        .order_by("jurisdiction__name", "position", "id")
+    )
+    for publication in publications:
+        payload = publication.payload
+        sources = {s["id"]: s for s in payload.get("sources") or []}
+        url = publication.get_absolute_url()
+        jurisdiction = (payload.get("jurisdiction") or {}).get("name", "")
+        for block in payload.get("blocks") or []:
+            for claim in block.get("claims") or []:
+                for citation in claim.get("citations") or []:
+                    source = sources.get(citation.get("source"))
+                    if source is None:
+                        continue
+                    use = uses.setdefault(source["id"], SourceUse(source=source))
+                    use.claims.append(
+                        CitingClaim(
+                            text=claim.get("text", ""),
+                            question_text=publication.question_text,
+                            url=url,
+                            jurisdiction=jurisdiction,
+                            pinpoint=citation.get("pinpoint", ""),
+                        )
+                    )
+    return sorted(uses.values(), key=lambda use: (use.source.get("title") or "").lower())
