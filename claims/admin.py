@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path
@@ -312,7 +313,7 @@ class CitingClaimsInline(admin.TabularInline):
     verbose_name_plural = gettext_lazy("claims citing this source")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim")
+        return super().get_queryset(request).select_related("claim", "source")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -337,6 +338,7 @@ class SourceAdmin(EditorialAdmin):
     readonly_fields = ["updated_by", "updated_at"]
     inlines = [CitingClaimsInline]
     guard_stale_forms = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cited_total=Count("citations"))

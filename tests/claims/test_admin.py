@@ -1,0 +1,420 @@
+"""Claim, source and citation admin: verifying, actions, revert and recover, query counts."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from reversion.models import Version
+
+from claims import workflow
+from claims.models import Citation, Claim, Source
+from courtinfo.models import Answer
+from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def cited_claim(**kwargs) -> Claim:
+    claim = ClaimFactory(**kwargs)
+    CitationFactory(claim=claim)
+    return claim
+
+
+def claim_url(claim: Claim, view: str = "change", *args) -> str:
+    return reverse(f"admin:claims_claim_{view}", args=[claim.pk, *args])
+
+
+def verify(client, claim: Claim, verdict: str, note: str = "", next_url: str = ""):
+    return client.post(
+        claim_url(claim, "verify"), {"verdict": verdict, "note": note, "next": next_url}
+    )
+
+
+def claim_form_data(client, claim: Claim) -> dict:
+    page = client.get(claim_url(claim))
+    formset = page.context["inline_admin_formsets"][0].formset
+    data = {
+        "answer": claim.answer_id,
+        "text": claim.text,
+        "block": claim.block,
+        "position": claim.position,
+        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
+        f"{formset.prefix}-TOTAL_FORMS": len(formset.forms),
+        f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count(),
+        f"{formset.prefix}-MIN_NUM_FORMS": 0,
+        f"{formset.prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for index, form in enumerate(formset.forms):
+        citation = form.instance
+        if citation.pk:
+            data.update(
+                {
+                    f"{formset.prefix}-{index}-id": citation.pk,
+                    f"{formset.prefix}-{index}-claim": claim.pk,
+                    f"{formset.prefix}-{index}-source": citation.source_id,
+                    f"{formset.prefix}-{index}-pinpoint": citation.pinpoint,
+                    f"{formset.prefix}-{index}-quote": citation.quote,
+                }
+            )
+    data["_prefix"] = formset.prefix
+    return data
+
+
+# Pages.
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "publisher"])
+@pytest.mark.parametrize("name", ["claim", "source", "citation", "review"])
+def test_every_role_sees_claims_lists(client, request, role, name):
+    claim = cited_claim()
+    workflow.edit_claim(claim, by=request.getfixturevalue("superuser"), text="Reworded claim.")
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse(f"admin:claims_{name}_changelist")).status_code == 200
+
+
+def test_source_page_lists_the_claims_citing_it(client, editor):
+    citation = CitationFactory()
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_source_change", args=[citation.source_id]))
+    assert citation.claim.text in page.content.decode()
+
+
+def test_claim_page_offers_verdicts_to_reviewer_not_editor(client, editor, reviewer):
+    claim = cited_claim()
+    client.force_login(reviewer)
+    assert 'name="verdict"' in client.get(claim_url(claim)).content.decode()
+    client.force_login(editor)
+    assert 'name="verdict"' not in client.get(claim_url(claim)).content.decode()
+
+
+# Verifying.
+
+
+def test_reviewer_verifies_from_the_answer_page(client, reviewer):
+    claim = cited_claim()
+    answer_url = reverse("admin:courtinfo_answer_change", args=[claim.answer_id])
+    client.force_login(reviewer)
+    page = client.get(answer_url).content.decode()
+    assert f'id="claim-{claim.pk}"' in page
+    response = verify(client, claim, "supported", next_url=answer_url)
+    assert response["Location"] == f"{answer_url}#claim-{claim.pk}"
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SUPPORTED
+    assert claim.verified_by == reviewer
+
+
+def test_supported_without_citation_is_refused_with_reason(client, reviewer):
+    claim = ClaimFactory()
+    client.force_login(reviewer)
+    response = verify(client, claim, "supported")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNVERIFIED
+    (message,) = messages_of(response)
+    assert "citation" in message.lower()
+
+
+def test_dispute_needs_a_note(client, reviewer):
+    claim = ClaimFactory()
+    client.force_login(reviewer)
+    verify(client, claim, "disputed")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNVERIFIED
+    verify(client, claim, "disputed", note="The statute says otherwise.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.DISPUTED
+
+
+def test_author_cannot_verify_own_text(client, reviewer):
+    claim = cited_claim()
+    workflow.edit_claim(claim, by=reviewer, text="My own words.")
+    client.force_login(reviewer)
+    verify(client, claim, "supported")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNVERIFIED
+
+
+def test_verify_redirect_ignores_foreign_next(client, reviewer):
+    claim = cited_claim()
+    client.force_login(reviewer)
+    response = verify(client, claim, "supported", next_url="https://evil.example/")
+    assert response["Location"].startswith(claim_url(claim))
+
+
+def test_editor_cannot_verify(client, editor):
+    claim = cited_claim()
+    client.force_login(editor)
+    response = verify(client, claim, "supported")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNVERIFIED
+    assert "Reviewer" in messages_of(response)[0]
+
+
+# Actions.
+
+
+def test_mark_supported_action_passes_cited_and_reports_uncited(client, reviewer):
+    good = cited_claim()
+    bare = ClaimFactory(answer=good.answer)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "mark_supported", "_selected_action": [good.pk, bare.pk]},
+    )
+    good.refresh_from_db()
+    bare.refresh_from_db()
+    assert good.status == Claim.Status.SUPPORTED
+    assert bare.status == Claim.Status.UNVERIFIED
+    texts = messages_of(response)
+    assert any(str(bare) in t for t in texts)
+    assert any("1 claims marked supported" in t for t in texts)
+
+
+def test_mark_not_a_claim_action(client, reviewer):
+    claim = ClaimFactory(text="Ask a lawyer.")
+    client.force_login(reviewer)
+    client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "mark_not_a_claim", "_selected_action": [claim.pk]},
+    )
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NOT_A_CLAIM
+
+
+def test_verify_actions_not_offered_to_editors(client, editor):
+    ClaimFactory()
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_claim_changelist")).content.decode()
+    assert "mark_supported" not in page
+
+
+# Editing through the form.
+
+
+def test_claim_form_edit_goes_through_workflow(client, editor, reviewer):
+    claim = cited_claim()
+    workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    client.force_login(editor)
+    data = claim_form_data(client, claim)
+    data.pop("_prefix")
+    data["text"] = "A corrected claim."
+    assert client.post(claim_url(claim), data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.text == "A corrected claim."
+    assert claim.status == Claim.Status.UNVERIFIED
+    assert claim.author == editor
+
+
+def test_citation_added_inline_goes_through_workflow(client, reviewer):
+    claim = ClaimFactory()
+    source = SourceFactory()
+    client.force_login(reviewer)
+    data = claim_form_data(client, claim)
+    prefix = data.pop("_prefix")
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": 1,
+            f"{prefix}-0-claim": claim.pk,
+            f"{prefix}-0-source": source.pk,
+            f"{prefix}-0-pinpoint": "§ 2",
+        }
+    )
+    assert client.post(claim_url(claim), data).status_code == 302
+    assert claim.citations.get().source == source
+    assert claim.reviews.filter(note__contains=str(source)).exists()
+
+
+def test_stale_claim_form_is_refused(client, editor, other_editor):
+    claim = ClaimFactory(text="Old text.")
+    client.force_login(editor)
+    data = claim_form_data(client, claim)
+    data.pop("_prefix")
+    workflow.edit_claim(claim, by=other_editor, text="Their text.")
+    data["text"] = "My text."
+    response = client.post(claim_url(claim), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "editor2" in page
+    assert "My text." in page
+    claim.refresh_from_db()
+    assert claim.text == "Their text."
+
+
+def test_stale_source_form_is_refused(client, editor, other_editor):
+    source = SourceFactory(title="Sunshine Law")
+    url = reverse("admin:claims_source_change", args=[source.pk])
+    client.force_login(editor)
+    page = client.get(url)
+    data = {
+        "title": "Missouri Sunshine Law",
+        "url": source.url,
+        "kind": source.kind,
+        "citation": source.citation,
+        "publisher": "",
+        "accessed_on": "",
+        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
+        "citations-TOTAL_FORMS": 0,
+        "citations-INITIAL_FORMS": 0,
+    }
+    Source.objects.filter(pk=source.pk).update(title="Changed meanwhile")
+    source.refresh_from_db()
+    source.updated_by = other_editor
+    source.save()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "editor2" in response.content.decode()
+    source.refresh_from_db()
+    assert source.title == "Changed meanwhile"
+
+
+# Revert and recover.
+
+
+def test_revert_claim_restores_only_that_claim(client, editor, other_editor, reviewer):
+    answer = AnswerFactory()
+    first = cited_claim(answer=answer, text="First, original.")
+    second = cited_claim(answer=answer, text="Second, original.")
+    workflow.edit_claim(first, by=editor, text="First, edited once.")
+    old_version = Version.objects.get_for_object(first).first()
+    # One revision holds both claims: edit_claim saves the whole answer.
+    assert old_version.revision.version_set.filter(object_id=str(second.pk)).exists()
+    workflow.edit_claim(second, by=editor, text="Second, edited later.")
+    workflow.edit_claim(first, by=editor, text="First, edited twice.")
+    workflow.verify_claim(second, by=reviewer, verdict="supported")
+
+    client.force_login(other_editor)
+    url = claim_url(first, "revision", old_version.pk)
+    preview = client.get(url)
+    assert preview.status_code == 200
+    assert "<del>twice</del>" in preview.content.decode()
+    assert client.post(url).status_code == 302
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.text == "First, edited once."
+    assert first.status == Claim.Status.UNVERIFIED
+    assert first.author == other_editor
+    assert second.text == "Second, edited later."
+    assert second.status == Claim.Status.SUPPORTED
+
+
+def test_revert_of_answer_keeps_other_answers_and_unverifies_its_claims(client, editor, reviewer):
+    answer = AnswerFactory()
+    claim = cited_claim(answer=answer, text="Version one.")
+    bystander = cited_claim(text="Another answer's claim.")
+    workflow.edit_claim(claim, by=editor, text="Version two.")
+    version = Version.objects.get_for_object(answer).first()
+    workflow.edit_claim(claim, by=editor, text="Version three.")
+    workflow.add_claim(answer, by=editor, text="Added after.", block=0)
+    workflow.verify_claim(bystander, by=reviewer, verdict="supported")
+
+    client.force_login(reviewer)
+    url = reverse("admin:courtinfo_answer_revision", args=[answer.pk, version.pk])
+    assert client.post(url).status_code == 302
+    assert list(answer.claims.values_list("text", flat=True)) == ["Version two."]
+    assert answer.claims.get().status == Claim.Status.UNVERIFIED
+    bystander.refresh_from_db()
+    assert bystander.status == Claim.Status.SUPPORTED
+
+
+def test_deleted_claim_can_be_recovered_unverified(client, editor, reviewer):
+    claim = cited_claim(text="Deleted by mistake.")
+    workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    pk = claim.pk
+    client.force_login(editor)
+    client.post(claim_url(claim, "delete"), {"post": "yes"})
+    assert not Claim.objects.filter(pk=pk).exists()
+
+    deleted = Version.objects.get_deleted(Claim).get(object_id=str(pk))
+    recover_url = reverse("admin:claims_claim_recover", args=[deleted.pk])
+    assert client.get(reverse("admin:claims_claim_recoverlist")).status_code == 200
+    assert client.get(recover_url).status_code == 200
+    assert client.post(recover_url).status_code == 302
+    recovered = Claim.objects.get(pk=pk)
+    assert recovered.text == "Deleted by mistake."
+    assert recovered.status == Claim.Status.UNVERIFIED
+
+
+def test_deleted_citation_can_be_recovered(client, editor):
+    citation = CitationFactory()
+    workflow.add_citation(citation.claim, by=editor, source=SourceFactory())
+    pk = citation.pk
+    client.force_login(editor)
+    client.post(reverse("admin:claims_citation_delete", args=[pk]), {"post": "yes"})
+    assert not Citation.objects.filter(pk=pk).exists()
+    deleted = Version.objects.get_deleted(Citation).get(object_id=str(pk))
+    client.post(reverse("admin:claims_citation_recover", args=[deleted.pk]))
+    assert Citation.objects.filter(pk=pk).exists()
+
+
+def test_deleting_a_cited_published_source_is_refused(client, editor, reviewer, publisher):
+    claim = cited_claim()
+    workflow.submit_answer(claim.answer, by=editor)
+    workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    workflow.approve_answer(claim.answer, by=reviewer)
+    workflow.publish_answer(claim.answer, by=publisher)
+    source = claim.citations.get().source
+    source_admin = reverse("admin:claims_source_delete", args=[source.pk])
+    source_user = reviewer
+    source_user.is_superuser = True
+    source_user.save()
+    client.force_login(source_user)
+    response = client.post(source_admin, {"post": "yes"})
+    assert Source.objects.filter(pk=source.pk).exists()
+    assert "published" in messages_of(response)[0]
+
+
+# Query counts.
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_claim_list_queries_do_not_grow_with_rows(client, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:claims_claim_changelist")
+    for _ in range(10):
+        cited_claim()
+    small = _queries(client, url)
+    answer = AnswerFactory()
+    Claim.objects.bulk_create(
+        [Claim(answer=answer, text=f"Claim {n}.", position=n) for n in range(990)]
+    )
+    large = _queries(client, url)
+    assert large == small
+
+
+def test_source_list_queries_do_not_grow_with_rows(client, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:claims_source_changelist")
+    SourceFactory.create_batch(10)
+    small = _queries(client, url)
+    Source.objects.bulk_create([Source(title=f"S{n}") for n in range(990)])
+    assert _queries(client, url) == small
+
+
+def test_source_page_queries_do_not_grow_with_citing_claims(client, superuser):
+    client.force_login(superuser)
+    source = SourceFactory()
+    for _ in range(3):
+        CitationFactory(source=source)
+    url = reverse("admin:claims_source_change", args=[source.pk])
+    small = _queries(client, url)
+    for _ in range(27):
+        CitationFactory(source=source)
+    assert _queries(client, url) == small
+
+
+def test_answer_in_review_shows_in_answer_status_filter(client, reviewer):
+    answer = AnswerFactory(status=Answer.Status.IN_REVIEW)
+    claim = ClaimFactory(answer=answer)
+    client.force_login(reviewer)
+    url = reverse("admin:claims_claim_changelist") + "?answer__status__exact=in_review"
+    assert claim.text in client.get(url).content.decode()
