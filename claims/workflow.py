@@ -407,11 +407,13 @@ def _record(
     )
 
 
-def _revision(answer: Answer, by, comment: str) -> None:
+def _revision(answer: Answer, by, comment: str, *, reload_claims: bool = True) -> None:
     """One reversion revision of the answer with its claims and their citations as they are now."""
-    # A stale prefetch would put old claim data in the revision; load it afresh, in fixed queries.
-    getattr(answer, "_prefetched_objects_cache", {}).pop("claims", None)
-    snapshot.prefetch_for_payload(answer)
+    if reload_claims:
+        # A stale prefetch would put old claim data in the revision; load it afresh, in fixed
+        # queries (reversion would otherwise read each claim's citations one query at a time).
+        getattr(answer, "_prefetched_objects_cache", {}).pop("claims", None)
+        snapshot.prefetch_for_payload(answer)
     with reversion.create_revision():
         reversion.set_user(by)
         reversion.set_comment(comment)
@@ -621,7 +623,13 @@ def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
             ]
         )
         _record(locked, by, t.action, from_status, t.target, summary or _("Version %d") % version)
-        _revision(locked, by, _("Published version %(version)d") % {"version": version})
+        # The claims were loaded under the lock for the payload and have not changed since.
+        _revision(
+            locked,
+            by,
+            _("Published version %(version)d") % {"version": version},
+            reload_claims=False,
+        )
     _sync(answer, locked, _ANSWER_FIELDS)
     return publication
 
