@@ -101,6 +101,7 @@ class ClaimAdmin(EditorialAdmin):
         "answer__status",
     ]
     search_fields = ["text"]
+    ordering = ["answer", "block", "position", "pk"]
     autocomplete_fields = ["answer"]
     readonly_fields = [
         "status_display",
@@ -335,6 +336,8 @@ class SourceAdmin(EditorialAdmin):
     list_display = ["title", "kind", "citation", "publisher", "cited_count", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["title", "citation", "publisher", "url"]
+    # Annotated querysets drop Meta.ordering, and autocomplete pages need a stable order.
+    ordering = ["title", "pk"]
     readonly_fields = ["updated_by", "updated_at"]
     inlines = [CitingClaimsInline]
     guard_stale_forms = True

@@ -193,6 +193,7 @@ class AnswerAdmin(EditorialAdmin):
         ReviewDueFilter,
     ]
     search_fields = ["question__text"]
+    ordering = ["question__jurisdiction__name", "question__position", "pk"]
     autocomplete_fields = ["question"]
     readonly_fields = [
         "status_display",

@@ -289,7 +289,8 @@ def test_preview_renders_working_copy_with_banner(client, editor):
     assert response.status_code == 200
     page = response.content.decode()
     assert answer.claims.first().text in page
-    assert response.context["preview"] is True
+    assert "preview-banner" in page
+    assert "not been published" in page
 
 
 def test_preview_is_staff_only(client, django_user_model):

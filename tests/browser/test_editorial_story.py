@@ -1,0 +1,90 @@
+"""The whole editorial story, clicked through the admin by three people, ends on the public page."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from claims.models import Claim
+from courtinfo.models import Answer
+from tests.factories import SourceFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+DOCUMENT = Path(__file__).parent.parent / "courtinfo" / "fixtures" / "missouri_short.txt"
+EDITED = "It bans sanctuary policies in every political subdivision of Missouri."
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+
+
+def expect_message(page, pattern: str) -> None:
+    text = page.inner_text("ul.messagelist")
+    assert re.search(pattern, text, re.IGNORECASE), text
+
+
+def test_editorial_story_from_import_to_public_page(page, live_server):
+    call_command("import_qa", str(DOCUMENT), verbosity=0)
+    UserFactory(username="ed", groups=["Editors"], first_name="Eda", last_name="Editor")
+    UserFactory(username="rev", groups=["Reviewers"], first_name="Rae", last_name="Reviewer")
+    UserFactory(username="pub", groups=["Publishers"], first_name="Pat", last_name="Publisher")
+    source = SourceFactory(title="Missouri Revised Statutes", citation="Mo. Rev. Stat. § 67.307")
+    answer = Answer.objects.get(question__position=1)
+    pointer, statement = answer.claims.order_by("block", "position")
+
+    # The editor corrects a claim on the answer page and submits the answer.
+    log_in(page, live_server, "ed")
+    page.click("#content-main a[href$='/admin/courtinfo/answer/']")
+    page.click(f"#result_list >> text={answer.question.text}")
+    page.fill("textarea[name='claims-1-text']", EDITED)
+    page.click("input[name=_continue]")
+    expect_message(page, "changed successfully")
+    page.click("button.transition-submit")
+    expect_message(page, "in review")
+
+    # The reviewer finds the claims in their queue, cites a source and verifies.
+    log_in(page, live_server, "rev")
+    assert "Claims waiting for verification" in page.inner_text("#queue-claims_to_verify")
+    page.click(f"#queue-answers_to_approve >> text={answer.question.text}")
+    page.click(f"#claim-{statement.pk} >> text=Add one")
+    page.click(".field-source .select2-selection")
+    page.fill(".select2-search__field", "67.307")
+    page.click(".select2-results__option >> text=Missouri Revised Statutes")
+    page.fill("input[name='citations-0-pinpoint']", "§ 67.307.2")
+    page.click("input[name=_continue]")
+    expect_message(page, "changed successfully")
+    page.goto(f"{live_server.url}/admin/courtinfo/answer/{answer.pk}/change/")
+    page.click(f"#claim-{statement.pk} button[value=supported]")
+    expect_message(page, "supported")
+    page.click(f"#claim-{pointer.pk} button[value=not_a_claim]")
+    expect_message(page, "not a claim")
+    page.click("button.transition-approve")
+    expect_message(page, "approved")
+
+    # The publisher publishes it from the queue of approved answers.
+    log_in(page, live_server, "pub")
+    page.click(f"#queue-answers_to_publish >> text={answer.question.text}")
+    page.fill(".transition-form input[name=note]", "First publication")
+    page.click("button.transition-publish")
+    expect_message(page, "published")
+
+    # The public page shows the corrected, cited answer.
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.PUBLISHED
+    assert Claim.objects.get(pk=statement.pk).citations.get().source == source
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}{answer.question.get_absolute_url()}")
+    body = page.inner_text("main")
+    assert EDITED in body
+    assert "Missouri Revised Statutes" in body
