@@ -9,10 +9,11 @@ DEV_ENV := DJANGO_DEBUG=1
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements/main.txt requirements/dev.txt
+$(VENV)/.installed: requirements/main.txt requirements/dev.txt $(wildcard package-lock.json)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "courtinfo needs Python 3.11 or newer; set PYTHON=python3.x")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/main.txt -r requirements/dev.txt
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund; fi
 	@touch $@
 
 demo: install
