@@ -279,7 +279,7 @@ class EditorialAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        versions = list(versions_for(obj)[:200]) if obj is not None else []
+        versions = _distinct_versions(list(versions_for(obj)[:200])) if obj is not None else []
         context = {"versions": versions, **(extra_context or {})}
         return super().history_view(request, object_id, context)
 
@@ -399,6 +399,17 @@ class EditorialAdmin(VersionAdmin):
         # Bulk deletion would bypass the published check and the workflow.
         actions.pop("delete_selected", None)
         return actions
+
+
+def _distinct_versions(newest_first: list[Version]) -> list[Version]:
+    """Versions in which this object itself changed: saving an answer stores all its claims."""
+    kept: list[Version] = []
+    previous = None
+    for version in reversed(newest_first):
+        if version.serialized_data != previous:
+            kept.append(version)
+        previous = version.serialized_data
+    return kept[::-1]
 
 
 def _parse(stamp: str):

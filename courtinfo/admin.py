@@ -41,6 +41,11 @@ ANSWER_BUTTONS = [
 ]
 
 
+admin.site.site_header = gettext_lazy("courtinfo editorial")
+admin.site.site_title = gettext_lazy("courtinfo editorial")
+admin.site.index_title = gettext_lazy("Work queues and content")
+
+
 def run_transition(answer: Answer, action: str, *, by, note: str = "") -> None:
     wf = workflow()
     if action == "submit":

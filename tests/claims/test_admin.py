@@ -418,3 +418,16 @@ def test_answer_in_review_shows_in_answer_status_filter(client, reviewer):
     client.force_login(reviewer)
     url = reverse("admin:claims_claim_changelist") + "?answer__status__exact=in_review"
     assert claim.text in client.get(url).content.decode()
+
+
+def test_claim_history_lists_only_versions_where_it_changed(client, editor, reviewer):
+    answer = AnswerFactory()
+    claim = cited_claim(answer=answer, text="Mine.")
+    other = cited_claim(answer=answer, text="Other.")
+    workflow.edit_claim(claim, by=editor, text="Mine, edited.")
+    workflow.edit_claim(other, by=editor, text="Other, edited.")
+    workflow.edit_claim(other, by=editor, text="Other, edited again.")
+    client.force_login(reviewer)
+    response = client.get(claim_url(claim, "history"))
+    assert len(response.context["versions"]) == 1
+    assert len(Version.objects.get_for_object(claim)) == 3
