@@ -264,7 +264,8 @@ def test_sitemap_lists_live_questions_with_lastmod(client):
     body = client.get("/sitemap.xml").content.decode()
 
     assert f"{publication.get_absolute_url()}</loc>" in body
-    assert f"<lastmod>{publication.published_at.date().isoformat()}" in body or "<lastmod>" in body
+    lastmod = timezone.localtime(publication.published_at).date().isoformat()
+    assert f"<lastmod>{lastmod}</lastmod>" in body
     assert "/missouri/</loc>" in body
 
 
@@ -339,3 +340,28 @@ def test_every_page_has_one_h1_and_a_skip_link(client):
         html = client.get(url).content.decode()
         assert len(re.findall(r"<h1[ >]", html)) == 1, url
         assert 'href="#main"' in html and 'id="main"' in html, url
+
+
+def test_answer_published_through_the_workflow_reads_on_every_page(
+    client, editor, reviewer, publisher
+):
+    from claims.workflow import approve_answer, publish_answer, submit_answer, verify_claim
+    from tests.factories import CitationFactory, ClaimFactory
+
+    answer = AnswerFactory(question=QuestionFactory(text="Can clerks share files?"))
+    claim = ClaimFactory(answer=answer, text="Clerks share files only under a court order.")
+    CitationFactory(claim=claim, source=SourceFactory(title="Clerk Manual"), pinpoint="ch. 3")
+    verify_claim(claim, by=reviewer, verdict="supported")
+    submit_answer(answer, by=editor)
+    approve_answer(answer, by=reviewer)
+    publication = publish_answer(answer, by=publisher, summary="First version.")
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    assert "<h1>Can clerks share files?</h1>" in html
+    assert "Clerks share files only under a court order." in html
+    assert "Clerk Manual" in html and "ch. 3" in html
+    assert "Last reviewed" in html
+    for url in ("/", "/missouri/", "/sources/", "/search/?q=clerks", "/feed/"):
+        assert "Can clerks share files?" in client.get(url).content.decode(), url
+    assert client.get(f"/api/answers/{answer.pk}/").json() == publication.payload

@@ -68,7 +68,8 @@ def test_home_costs_at_most_8_queries(client, publications, django_assert_max_nu
     ],
 )
 def test_other_pages_do_not_grow_with_the_data(client, url):
-    small = _queries(client, url) if _publish(1) else None
+    _publish(1)
+    small = _queries(client, url)
     _publish(24)
     assert _queries(client, url) == small
 
