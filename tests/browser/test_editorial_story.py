@@ -16,7 +16,7 @@ EDITED = "It bans sanctuary policies in every political subdivision of Missouri.
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

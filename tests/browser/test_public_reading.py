@@ -5,36 +5,26 @@ import os
 from pathlib import Path
 
 import pytest
-from django.utils.text import slugify
 
 from claims.models import Source
-from courtinfo.jurisdictions import find_jurisdiction
-from courtinfo.models import Jurisdiction
 from tests.factories import (
     AnswerFactory,
     PublicationFactory,
     QuestionFactory,
     SourceFactory,
     TopicFactory,
+    jurisdiction,
 )
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def jurisdiction(code: str) -> Jurisdiction:
-    """Made if missing: a flush between live-server tests empties the migrated reference data."""
-    code, name, kind = find_jurisdiction(code)
-    return Jurisdiction.objects.get_or_create(
-        code=code, defaults={"name": name, "slug": slugify(name), "kind": kind}
-    )[0]
 
 
 @pytest.fixture
