@@ -58,7 +58,8 @@ def withdrawn_publication(*, jurisdiction_slug: str, question_slug: str) -> Publ
         Publication.objects.filter(
             jurisdiction__slug=jurisdiction_slug,
             question_slug=question_slug,
-            answer__status=Answer.Status.WITHDRAWN,
+            # Withdrawn and not published again; stays gone while the answer is reworked.
+            answer__withdrawn_at__isnull=False,
             answer__live_publication__isnull=True,
         )
         .select_related("answer", "jurisdiction")
@@ -82,7 +83,7 @@ def withdrawn_publication(*, jurisdiction_slug: str, question_slug: str) -> Publ
 def withdrawn_answer(*, answer_id: int) -> Answer | None:
     return (
         Answer.objects.filter(
-            pk=answer_id, status=Answer.Status.WITHDRAWN, live_publication__isnull=True
+            pk=answer_id, withdrawn_at__isnull=False, live_publication__isnull=True
         )
         .only("id", "withdrawn_reason", "withdrawn_at", "status")
         .first()

@@ -99,7 +99,10 @@ def test_draft_and_withdrawn_addresses_answer_404_and_410(client):
     draft = AnswerFactory()
     withdrawn = PublicationFactory()
     Answer.objects.filter(pk=withdrawn.answer_id).update(
-        status=Answer.Status.WITHDRAWN, live_publication=None, withdrawn_reason="Gone."
+        status=Answer.Status.WITHDRAWN,
+        live_publication=None,
+        withdrawn_reason="Gone.",
+        withdrawn_at=timezone.now(),
     )
 
     assert client.get(draft.question.get_absolute_url()).status_code == 404

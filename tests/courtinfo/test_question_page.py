@@ -86,3 +86,12 @@ def test_withdrawn_answer_page_is_gone_with_the_reason(client, people, answer):
     page = response.content.decode()
     assert reason in page
     assert FIRST not in page
+
+
+def test_withdrawn_answer_stays_gone_while_it_is_reworked(client, people, answer):
+    _through_review(answer, people)
+    withdraw_answer(answer, by=people["releaser"], reason="Repealed.")
+    edit_claim(answer.claims.get(), by=people["writer"], text=SECOND)
+    response = client.get(answer.question.get_absolute_url())
+    assert response.status_code == 410
+    assert SECOND not in response.content.decode()
