@@ -5,10 +5,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 from reversion.models import Version
 
-from claims.models import Claim
-from courtinfo.models import Answer, Question
+from claims.models import Claim, Review
+from courtinfo.models import Answer, Publication, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,7 @@ USERNAMES = {*ROLES, "admin"}
 
 
 @pytest.fixture(autouse=True)
-def environment(monkeypatch, settings):
-    # The real hasher is slow on purpose; these tests create many accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def environment(monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     monkeypatch.delenv("PORT", raising=False)
 
@@ -47,8 +46,32 @@ def test_imports_the_seed_as_drafts_under_its_topic():
     assert {q.topic.name for q in Question.objects.all()} == {
         "State courts and immigration enforcement"
     }
-    assert set(Answer.objects.values_list("status", flat=True)) == {"draft"}
+    assert Answer.objects.filter(status="draft").count() == 17
     assert f"20 questions, {Claim.objects.count()} claims" in out
+
+
+def test_publishes_three_samples_through_the_workflow_citing_an_unchecked_source():
+    setup_demo()
+
+    published = Answer.objects.filter(status="published", live_publication__isnull=False)
+    assert sorted(published.values_list("question__position", flat=True)) == [1, 2, 14]
+    assert Review.objects.filter(action="approve", actor__username="reviewer").count() == 3
+    assert Review.objects.filter(action="publish", actor__username="publisher").count() == 3
+    sources = {
+        source["title"]
+        for publication in Publication.objects.all()
+        for source in publication.payload["sources"]
+    }
+    assert sources == {"Demonstration only: this claim has NOT been checked against any source"}
+
+
+@override_settings(COURTINFO_DEMO=True)
+def test_sample_pages_carry_the_demonstration_banner_in_demo_mode(client):
+    setup_demo()
+
+    for publication in Publication.objects.all():
+        page = client.get(publication.get_absolute_url()).content.decode()
+        assert "Demonstration data — not verified legal information." in page
 
 
 def test_creates_four_staff_accounts_in_their_roles():

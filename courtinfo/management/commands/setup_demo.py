@@ -1,4 +1,4 @@
-"""The setup_demo command: imports the bundled document and creates the demo accounts."""
+"""The setup_demo command: imports the bundled document, makes demo accounts, publishes samples."""
 
 import os
 import secrets
@@ -10,9 +10,17 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from claims.models import Claim, Source
+from claims.workflow import (
+    add_citation,
+    approve_answer,
+    publish_answer,
+    submit_answer,
+    verify_claim,
+)
 from courtinfo.importer.load import load_document, read_document, topic_named
 from courtinfo.importer.parse import ParseError
-from courtinfo.models import Jurisdiction
+from courtinfo.models import Answer, Jurisdiction
 
 SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
 SEED_TOPIC = "State courts and immigration enforcement"
@@ -25,6 +33,12 @@ ACCOUNTS = (
     ("admin", None, "superuser"),
 )
 
+# Published through the real workflow so the public pages have something to show. Their claims
+# were never checked: they cite a source that says so, and demo mode banners every public page.
+SAMPLE_POSITIONS = (1, 2, 14)
+DEMO_SOURCE = "Demonstration only: this claim has NOT been checked against any source"
+DEMO_NOTE = "Demonstration data: marked supported without any check, to show the workflow."
+
 
 class Command(BaseCommand):
     help = (
@@ -36,6 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self._import_seed()
         self._accounts()
+        self._publish_samples()
         port = os.environ.get("PORT", "8000")
         self.stdout.write(f"Admin:       http://127.0.0.1:{port}/admin/")
         self.stdout.write(
@@ -66,6 +81,50 @@ class Command(BaseCommand):
             )
         for number, sentence in report.conflicts:
             self.stdout.write(f"  question {number}: {sentence}")
+
+    def _publish_samples(self) -> None:
+        """Take a few imported answers through the four-eyes workflow, once."""
+        users = get_user_model().objects.in_bulk(
+            ["editor", "reviewer", "publisher"], field_name="username"
+        )
+        if len(users) < 3:
+            self.stdout.write("Sample publications skipped: a demo account is missing.")
+            return
+        answers = Answer.objects.filter(
+            question__jurisdiction__code="MO",
+            question__topic__name=SEED_TOPIC,
+            question__position__in=SAMPLE_POSITIONS,
+            status=Answer.Status.DRAFT,
+            publications__isnull=True,
+        ).select_related("question")
+        source = None
+        published = 0
+        for answer in answers:
+            source = (
+                source
+                or Source.objects.get_or_create(
+                    title=DEMO_SOURCE,
+                    defaults={"kind": Source.Kind.OTHER, "publisher": "courtinfo demonstration"},
+                )[0]
+            )
+            self._publish_sample(answer, source, users)
+            published += 1
+        if published:
+            self.stdout.write(
+                f"Published {published} sample answers through the workflow. Their claims were NOT "
+                "checked; every public page says so while COURTINFO_DEMO is on."
+            )
+
+    @transaction.atomic
+    def _publish_sample(self, answer: Answer, source: Source, users: dict) -> None:
+        editor, reviewer, publisher = users["editor"], users["reviewer"], users["publisher"]
+        for claim in answer.claims.all():
+            add_citation(claim, by=editor, source=source)
+        submit_answer(answer, by=editor, note=DEMO_NOTE)
+        for claim in answer.claims.all():
+            verify_claim(claim, by=reviewer, verdict=Claim.Status.SUPPORTED, note=DEMO_NOTE)
+        approve_answer(answer, by=reviewer, note=DEMO_NOTE)
+        publish_answer(answer, by=publisher, summary=DEMO_NOTE)
 
     def _accounts(self) -> None:
         chosen = os.environ.get("DEMO_PASSWORD", "")
