@@ -365,3 +365,17 @@ def test_answer_published_through_the_workflow_reads_on_every_page(
     for url in ("/", "/missouri/", "/sources/", "/search/?q=clerks", "/feed/"):
         assert "Can clerks share files?" in client.get(url).content.decode(), url
     assert client.get(f"/api/answers/{answer.pk}/").json() == publication.payload
+
+
+@override_settings(COURTINFO_DEMO=True)
+def test_demo_home_page_does_not_claim_the_answers_were_checked(client):
+    html = client.get("/").content.decode()
+    assert "were NOT checked" in html
+    assert "Every claim in these answers was checked" not in html
+
+
+@override_settings(COURTINFO_DEMO=True)
+def test_not_found_page_carries_the_demo_banner(client):
+    response = client.get("/missouri/no-such-question/")
+    assert response.status_code == 404
+    assert "Demonstration data — not verified legal information" in response.content.decode()
