@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from claims.models import Citation, Claim, Source
+from claims.snapshot import body_text as snapshot_body_text
+from claims.snapshot import build_payload
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 
@@ -92,79 +94,56 @@ class CitationFactory(factory.django.DjangoModelFactory):
     quote = "The words that back the claim."
 
 
-def source_entry(source: Source) -> dict:
-    """A source as a publication payload lists it."""
-    return {
-        "id": source.pk,
-        "title": source.title,
-        "url": source.url,
-        "kind": source.kind,
-        "citation": source.citation,
-        "publisher": source.publisher,
-        "accessed_on": source.accessed_on.isoformat() if source.accessed_on else None,
-    }
+def _person(username: str, first: str, last: str):
+    # Looked up rather than built: hashing a password for every publication is slow.
+    return get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last}
+    )[0]
 
 
 def _payload(o) -> dict:
-    """A schema-1 payload: `blocks` is [(kind, number, [(claim text, [Source, …]), …]), …]."""
-    question = o.answer.question
-    sources: dict[int, dict] = {}
-    blocks = []
-    claim_id = o.answer.pk * 1000
-    for kind, number, claims in o.blocks:
-        block_claims = []
+    """Write the answer's claims and citations as `blocks` describes, then snapshot them.
+
+    `blocks` is [(kind, number, [(claim text, [Source, …]), …]), …]; a claim with sources is
+    supported, one without is not a claim. Claims are updated in place by position, so a second
+    version of the same answer keeps its claim ids, as a real edit does.
+    """
+    answer = o.answer
+    reviewer = _person("reviewer-of-record", "Rita", "Reviewer")
+    reviewed_at = timezone.make_aware(
+        datetime.datetime.combine(o.last_reviewed_on, datetime.time(12))
+    )
+    existing = list(answer.claims.order_by("position"))
+    position = 0
+    for index, (_kind, _number, claims) in enumerate(o.blocks):
         for text, cited in claims:
-            claim_id += 1
-            citations = []
+            claim = existing[position] if position < len(existing) else Claim(answer=answer)
+            claim.text, claim.position, claim.block = text, position, index
+            claim.status = Claim.Status.SUPPORTED if cited else Claim.Status.NOT_A_CLAIM
+            claim.verified_by, claim.verified_at = reviewer, reviewed_at
+            claim.save()
+            claim.citations.all().delete()
             for source in cited:
-                sources.setdefault(source.pk, source_entry(source))
-                citations.append({"source": source.pk, "pinpoint": "§ 1", "quote": source.title})
-            block_claims.append(
-                {
-                    "id": claim_id,
-                    "text": text,
-                    "status": "supported" if citations else "not_a_claim",
-                    "verified_by": "Rita Reviewer",
-                    "verified_at": o.published_at.isoformat(),
-                    "citations": citations,
-                }
-            )
-        blocks.append({"kind": kind, "number": number, "claims": block_claims})
-    jurisdiction = question.jurisdiction
-    return {
-        "schema": 1,
-        "version": o.version,
-        "summary": o.summary,
-        "published_at": o.published_at.isoformat(),
-        "published_by": o.published_by.get_full_name() or o.published_by.username,
-        "review_due_on": o.review_due_on.isoformat(),
-        "last_reviewed_on": o.last_reviewed_on.isoformat(),
-        "jurisdiction": {
-            "code": jurisdiction.code,
-            "name": jurisdiction.name,
-            "slug": jurisdiction.slug,
-        },
-        "topic": {"name": question.topic.name, "slug": question.topic.slug}
-        if question.topic
-        else None,
-        "question": {
-            "id": question.pk,
-            "text": question.text,
-            "slug": question.slug,
-            "position": question.position,
-            "compare_key": question.compare_key,
-        },
-        "answer": {
-            "id": o.answer.pk,
-            "submitted_by": "Ed Editor",
-            "submitted_at": o.published_at.isoformat(),
-            "approved_by": "Rita Reviewer",
-            "approved_at": o.published_at.isoformat(),
-        },
-        "blocks": blocks,
-        "sources": list(sources.values()),
-        "reviewers": ["Rita Reviewer"],
-    }
+                Citation.objects.create(
+                    claim=claim, source=source, pinpoint="§ 1", quote=source.title
+                )
+            position += 1
+    Claim.objects.filter(pk__in=[claim.pk for claim in existing[position:]]).delete()
+    answer.blocks = [{"kind": kind, "number": number} for kind, number, _ in o.blocks]
+    answer.submitted_by = _person("editor-of-record", "Ed", "Editor")
+    answer.submitted_at = answer.approved_at = reviewed_at
+    answer.approved_by = reviewer
+    answer.save()
+    # Drop any prefetched claims so the snapshot reads what was just written.
+    answer = Answer.objects.get(pk=answer.pk)
+    return build_payload(
+        answer,
+        version=o.version,
+        published_at=o.published_at,
+        published_by=o.published_by,
+        summary=o.summary,
+        review_due_on=o.review_due_on,
+    )
 
 
 class PublicationFactory(factory.django.DjangoModelFactory):
@@ -189,20 +168,13 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     compare_key = factory.LazyAttribute(lambda o: o.answer.question.compare_key)
     position = factory.LazyAttribute(lambda o: o.answer.question.position)
     published_at = factory.LazyFunction(timezone.now)
-    # Looked up rather than built: hashing a password for every publication is slow.
-    published_by = factory.LazyFunction(
-        lambda: get_user_model().objects.get_or_create(username="publisher-of-record")[0]
-    )
+    published_by = factory.LazyFunction(lambda: _person("publisher-of-record", "Pat", "Publisher"))
     summary = ""
     review_due_on = factory.LazyFunction(
         lambda: timezone.localdate() + datetime.timedelta(days=180)
     )
     payload = factory.LazyAttribute(_payload)
-    body_text = factory.LazyAttribute(
-        lambda o: " ".join(
-            [o.question_text] + [text for _, _, claims in o.blocks for text, _ in claims]
-        )
-    )
+    body_text = factory.LazyAttribute(lambda o: snapshot_body_text(o.payload))
 
     @factory.post_generation
     def live(self, create, extracted, **kwargs):
