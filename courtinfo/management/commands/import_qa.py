@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
+from django.template.defaultfilters import pluralize
 
 from courtinfo.importer.load import (
     LoadReport,
@@ -125,9 +126,10 @@ class Command(BaseCommand):
 
     def _summarise(self, report: LoadReport, where: str) -> None:
         self.stdout.write(
-            f"{report.name}: {where}: {report.questions} questions "
+            f"{report.name}: {where}: {report.questions} question{pluralize(report.questions)} "
             f"({report.questions_created} new, {report.questions_updated} updated, "
-            f"{report.questions_unchanged} unchanged, {len(report.conflicts)} conflicts); "
+            f"{report.questions_unchanged} unchanged, "
+            f"{len(report.conflicts)} conflict{pluralize(len(report.conflicts))}); "
             f"claims {report.claims_created} new, {report.claims_updated} updated, "
             f"{report.claims_unchanged} unchanged, {report.claims_deleted} removed"
         )
