@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.admin_views import EditorialAdmin, StatusColumn, admin_url, report, workflow
+from claims import workflow
+from claims.admin_views import EditorialAdmin, StatusColumn, admin_url, report
 from claims.models import Citation, Claim, Review, Source
 from courtinfo.models import Answer
 
@@ -39,7 +40,7 @@ def _safe_next(request, fallback: str) -> str:
 
 def _save_citations(request, claim: Claim, formset) -> None:
     """New, changed and removed citations, each through the workflow."""
-    wf = workflow()
+    wf = workflow
     for form in formset.forms:
         citation = form.instance
         if form in formset.deleted_forms:
@@ -169,7 +170,7 @@ class ClaimAdmin(EditorialAdmin):
     # Saving through the workflow.
 
     def save_model(self, request, obj, form, change):
-        wf = workflow()
+        wf = workflow
         if not change:
             created = wf.add_claim(
                 obj.answer,
@@ -202,7 +203,7 @@ class ClaimAdmin(EditorialAdmin):
         return super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
-        workflow().delete_claim(obj, by=request.user)
+        workflow.delete_claim(obj, by=request.user)
 
     # Verifying from the claim page or straight from the answer page.
 
@@ -229,10 +230,10 @@ class ClaimAdmin(EditorialAdmin):
             messages.error(request, _("Choose supported, disputed or not a claim."))
         else:
             try:
-                workflow().verify_claim(
+                workflow.verify_claim(
                     claim, by=request.user, verdict=verdict, note=request.POST.get("note", "")
                 )
-            except workflow().TransitionError as error:
+            except workflow.TransitionError as error:
                 messages.error(request, format_html("{}: {}", claim, error))
             else:
                 claim.refresh_from_db()
@@ -267,9 +268,9 @@ class ClaimAdmin(EditorialAdmin):
         done, errors = 0, []
         for claim in queryset.select_related("answer"):
             try:
-                workflow().verify_claim(claim, by=request.user, verdict=verdict)
+                workflow.verify_claim(claim, by=request.user, verdict=verdict)
                 done += 1
-            except workflow().TransitionError as error:
+            except workflow.TransitionError as error:
                 errors.append((claim, str(error)))
         report(request, done, errors, verb)
 
@@ -299,7 +300,7 @@ class ClaimAdmin(EditorialAdmin):
 
     def _after_restore(self, request, claim: Claim, reason: str) -> None:
         # Unverified again, with the person who chose this text as its author; reopens the answer.
-        workflow().mark_claim_unverified(claim, by=request.user, reason=reason)
+        workflow.mark_claim_unverified(claim, by=request.user, reason=reason)
 
 
 class CitingClaimsInline(admin.TabularInline):
@@ -368,7 +369,7 @@ class CitationAdmin(EditorialAdmin):
     autocomplete_fields = ["claim", "source"]
 
     def save_model(self, request, obj, form, change):
-        wf = workflow()
+        wf = workflow
         if change:
             wf.remove_citation(Citation.objects.get(pk=obj.pk), by=request.user)
         created = wf.add_citation(
@@ -378,7 +379,7 @@ class CitationAdmin(EditorialAdmin):
         obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        workflow().remove_citation(obj, by=request.user)
+        workflow.remove_citation(obj, by=request.user)
 
 
 @admin.register(Review)

@@ -24,19 +24,14 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from claims import workflow
 from claims.diff import ClaimChange, FieldChange, diff_claims, diff_fields
+from claims.models import Source
 
 STALE_FIELD = "_opened_stamp"
 
 # Bookkeeping columns that a person never edits and that differ on every save.
 _HIDDEN_IN_DIFF = {"id", "created_at", "updated_at", "import_fingerprint"}
-
-
-def workflow():
-    """The workflow module, imported late so the admin loads even while it is being written."""
-    from claims import workflow as module
-
-    return module
 
 
 def display_name(user) -> str:
@@ -262,8 +257,6 @@ class EditorialAdmin(VersionAdmin):
 
     def _name_sources(self, claims: list[ClaimChange]) -> None:
         """Give each changed citation its source's name, in one query."""
-        from claims.models import Source
-
         citations = [
             c for change in claims for c in change.citations_added + change.citations_removed
         ]
@@ -306,7 +299,7 @@ class EditorialAdmin(VersionAdmin):
                         _("Reverted to the version of %(when)s")
                         % {"when": localize(timezone.localtime(version.revision.date_created))}
                     )
-            except workflow().TransitionError as error:
+            except workflow.TransitionError as error:
                 messages.error(request, str(error))
                 return HttpResponseRedirect(request.path)
             messages.success(
@@ -338,7 +331,7 @@ class EditorialAdmin(VersionAdmin):
                     obj = self.recover_object(request, version)
                     self._set_comment(_("Recovered after deletion"))
             except (
-                workflow().TransitionError,
+                workflow.TransitionError,
                 models.ProtectedError,
                 IntegrityError,
                 RevertError,

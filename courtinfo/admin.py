@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from claims import workflow
 from claims.admin_views import (
     EditorialAdmin,
     Side,
@@ -25,9 +26,9 @@ from claims.admin_views import (
     admin_url,
     compare_url,
     report,
-    workflow,
 )
 from claims.models import Citation, Claim
+from claims.snapshot import build_payload
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 # The buttons the answer page offers: (workflow action, label, what the note field is for).
@@ -47,7 +48,7 @@ admin.site.index_title = gettext_lazy("Work queues and content")
 
 
 def run_transition(answer: Answer, action: str, *, by, note: str = "") -> None:
-    wf = workflow()
+    wf = workflow
     if action == "submit":
         wf.submit_answer(answer, by=by, note=note)
     elif action == "approve":
@@ -128,7 +129,7 @@ class QuestionAdmin(EditorialAdmin):
         super().save_model(request, obj, form, change)
         answer = Answer.objects.filter(question=obj).first()
         if change and answer and form.has_changed() and answer.status in _REOPENED_BY_EDIT:
-            workflow().reopen_answer(answer, by=request.user, reason=_("The question was edited."))
+            workflow.reopen_answer(answer, by=request.user, reason=_("The question was edited."))
 
 
 _REOPENED_BY_EDIT = (Answer.Status.APPROVED, Answer.Status.PUBLISHED)
@@ -318,12 +319,12 @@ class AnswerAdmin(EditorialAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         if change and form.has_changed() and obj.status in _REOPENED_BY_EDIT:
-            workflow().reopen_answer(obj, by=request.user, reason=_("The answer was edited."))
+            workflow.reopen_answer(obj, by=request.user, reason=_("The answer was edited."))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Claim:
             return super().save_formset(request, form, formset, change)
-        wf = workflow()
+        wf = workflow
         answer = form.instance
         moved = False
         for claim_form in formset.forms:
@@ -373,7 +374,7 @@ class AnswerAdmin(EditorialAdmin):
     def workflow_context(self, request, answer: Answer) -> dict:
         user = request.user
         transitions = []
-        table = workflow().ANSWER_TRANSITIONS
+        table = workflow.ANSWER_TRANSITIONS
         for action, label, note in ANSWER_BUTTONS:
             rule = table[action]
             if answer.status not in rule.sources or not user.has_perm(rule.permission):
@@ -439,7 +440,7 @@ class AnswerAdmin(EditorialAdmin):
         action = request.POST.get("action", "")
         try:
             run_transition(answer, action, by=request.user, note=request.POST.get("note", ""))
-        except workflow().TransitionError as error:
+        except workflow.TransitionError as error:
             messages.error(request, str(error))
         else:
             answer.refresh_from_db()
@@ -458,8 +459,6 @@ class AnswerAdmin(EditorialAdmin):
             raise Http404
         if not self.has_view_permission(request, answer):
             raise PermissionDenied
-        from claims.snapshot import build_payload
-
         payload = build_payload(
             answer,
             version=None,
@@ -546,7 +545,7 @@ class AnswerAdmin(EditorialAdmin):
     # Revert and recover: the answer with its own claims and citations, nothing else.
 
     def revert_object(self, request, obj: Answer, version):
-        wf = workflow()
+        wf = workflow
         obj.blocks = version.field_dict["blocks"]
         obj.updated_by = request.user
         obj.save(update_fields=["blocks", "updated_by", "updated_at"])
@@ -586,7 +585,7 @@ class AnswerAdmin(EditorialAdmin):
             try:
                 run_transition(answer, action, by=request.user)
                 done += 1
-            except workflow().TransitionError as error:
+            except workflow.TransitionError as error:
                 errors.append((answer, str(error)))
         report(request, done, errors, verb)
 
