@@ -2,6 +2,7 @@
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,42 @@ class Question(EditedModel):
         return reverse("public:question", args=[self.jurisdiction.slug, self.slug])
 
 
+class BlockKind(models.TextChoices):
+    PARAGRAPH = "paragraph", _("Paragraph")
+    NUMBERED = "numbered", _("Numbered point")
+    BULLET = "bullet", _("Bullet")
+
+
+def validate_blocks(value) -> None:
+    """Answer.blocks: a list of {"kind", "number"}; numbered points carry a positive number."""
+    if not isinstance(value, list):
+        raise ValidationError(_("The blocks must be a list."), code="blocks")
+    for index, block in enumerate(value):
+        where = _("Block %(index)s") % {"index": index}
+        if not isinstance(block, dict) or set(block) != {"kind", "number"}:
+            raise ValidationError(
+                _('%(where)s must have exactly the keys "kind" and "number".') % {"where": where},
+                code="blocks",
+            )
+        kind, number = block["kind"], block["number"]
+        if kind not in BlockKind.values:
+            raise ValidationError(
+                _("%(where)s: kind must be paragraph, numbered or bullet.") % {"where": where},
+                code="blocks",
+            )
+        numbered = kind == BlockKind.NUMBERED
+        if numbered and not (type(number) is int and number > 0):
+            raise ValidationError(
+                _("%(where)s: a numbered point needs a number of 1 or more.") % {"where": where},
+                code="blocks",
+            )
+        if not numbered and number is not None:
+            raise ValidationError(
+                _("%(where)s: only numbered points have a number.") % {"where": where},
+                code="blocks",
+            )
+
+
 @reversion.register(follow=("claims",))
 class Answer(EditedModel):
     class Status(models.TextChoices):
@@ -109,17 +146,21 @@ class Answer(EditedModel):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    class BlockKind(models.TextChoices):
-        PARAGRAPH = "paragraph", _("Paragraph")
-        NUMBERED = "numbered", _("Numbered point")
-        BULLET = "bullet", _("Bullet")
-
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
     )
     # The answer as written: [{"kind": BlockKind, "number": int | None}, …]; Claim.block indexes it.
-    blocks = models.JSONField(default=list, blank=True)
+    blocks = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_blocks],
+        help_text=_(
+            'The answer\'s layout, in order: [{"kind": "paragraph", "number": null}, '
+            '{"kind": "numbered", "number": 1}, {"kind": "bullet", "number": null}]. '
+            "Each claim names its block by position, counting from 0."
+        ),
+    )
     live_publication = models.OneToOneField(
         "Publication",
         null=True,

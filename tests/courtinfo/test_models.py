@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from courtinfo.models import Jurisdiction, Publication, PublicationImmutable
+from courtinfo.models import Jurisdiction, Publication, PublicationImmutable, validate_blocks
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,31 @@ def test_publication_cannot_be_changed_or_deleted():
         publication.save()
     with pytest.raises(PublicationImmutable):
         publication.delete()
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [],
+        [{"kind": "paragraph", "number": None}, {"kind": "numbered", "number": 12}],
+        [{"kind": "bullet", "number": None}],
+    ],
+)
+def test_answer_blocks_accept_the_layouts_the_importer_writes(blocks):
+    validate_blocks(blocks)
+
+
+@pytest.mark.parametrize(
+    ("blocks", "message"),
+    [
+        ({"kind": "paragraph"}, "must be a list"),
+        ([{"kind": "paragraph"}], 'exactly the keys "kind" and "number"'),
+        ([{"kind": "heading", "number": None}], "kind must be paragraph, numbered or bullet"),
+        ([{"kind": "numbered", "number": 0}], "needs a number of 1 or more"),
+        ([{"kind": "numbered", "number": True}], "needs a number of 1 or more"),
+        ([{"kind": "bullet", "number": 3}], "only numbered points have a number"),
+    ],
+)
+def test_answer_blocks_refuse_malformed_layouts_naming_the_rule(blocks, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_blocks(blocks)
