@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Prefetch
+from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
 from claims.models import Claim
@@ -20,7 +21,12 @@ from courtinfo.importer.parse import (
     make_compare_key,
     parse_document,
 )
-from courtinfo.jurisdictions import find_jurisdiction, infer_jurisdiction, names_for
+from courtinfo.jurisdictions import (
+    find_jurisdiction,
+    infer_jurisdiction,
+    named_jurisdictions,
+    names_for,
+)
 from courtinfo.models import Answer, Jurisdiction, Question, Topic
 
 SLUG_MAX = 200
@@ -48,9 +54,52 @@ class LoadReport:
     missing: list[int] = field(default_factory=list)
     dry_run: bool = False
 
+    # Where the document went: its jurisdiction and topic, as the import chose them.
+    jurisdiction: Jurisdiction | None = None
+    topic: Topic | None = None
+    # Jurisdictions the questions name that differ from the one chosen by hand.
+    others_named: list[str] = field(default_factory=list)
+
     @property
     def changed(self) -> bool:
         return bool(self.questions_created or self.questions_updated)
+
+    def summary(self) -> str:
+        """One line saying where the document went and what changed."""
+        where = f"{self.jurisdiction.name} ({self.jurisdiction.code})" if self.jurisdiction else ""
+        if self.topic is not None:
+            where += f", topic “{self.topic.name}”"
+        conflicts = len(self.conflicts)
+        return (
+            f"{self.name}: {where}: {self.questions} question{pluralize(self.questions)} "
+            f"({self.questions_created} new, {self.questions_updated} updated, "
+            f"{self.questions_unchanged} unchanged, {conflicts} conflict{pluralize(conflicts)}); "
+            f"claims {self.claims_created} new, {self.claims_updated} updated, "
+            f"{self.claims_unchanged} unchanged, {self.claims_deleted} removed"
+        )
+
+    def warnings(self) -> list[str]:
+        """The things a person should look at: conflicts, missing questions, other states."""
+        lines = [f"conflict: question {number}: {sentence}" for number, sentence in self.conflicts]
+        if self.missing:
+            numbers = ", ".join(str(number) for number in self.missing)
+            lines.append(
+                f"questions {numbers} are in the database but not in this file; left alone"
+            )
+        if self.others_named:
+            lines.append(
+                f"imported as {self.jurisdiction.name}, the jurisdiction chosen, "
+                "though its questions name " + ", ".join(self.others_named)
+            )
+        return lines
+
+
+class ImportRefused(Exception):
+    """A document that cannot be imported; the message names it. Nothing was written."""
+
+
+class JurisdictionUnclear(ImportRefused):
+    """The questions name no jurisdiction, or several: the person has to choose one."""
 
 
 def read_document(path: str | Path) -> ParsedDocument:
@@ -110,6 +159,44 @@ def topic_named(name: str) -> Topic:
     if topic is None:
         topic, _ = Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})
     return topic
+
+
+def import_document(
+    document: ParsedDocument,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+    topic_name: str | None = None,
+    dry_run: bool = False,
+    user=None,
+) -> LoadReport:
+    """Import one parsed document: choose its jurisdiction and topic, load it, in one transaction.
+
+    The command and the admin's import page both go through here. Raises ImportRefused (or
+    JurisdictionUnclear) with a message naming the document; nothing is written then.
+    """
+    others: list[str] = []
+    if jurisdiction is None:
+        try:
+            jurisdiction = inferred_jurisdiction(document)
+        except ValueError as error:
+            raise JurisdictionUnclear(f"{document.name}: {error}") from None
+    else:
+        named = named_jurisdictions(question.text for question in document.questions)
+        if named and jurisdiction.code not in named:
+            others = named
+    try:
+        with transaction.atomic():
+            # Created inside the file's transaction: a refused or dry-run import leaves no topic.
+            topic = topic_named(topic_name) if topic_name is not None else None
+            report = load_document(
+                document, jurisdiction=jurisdiction, topic=topic, dry_run=dry_run, user=user
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as error:
+        raise ImportRefused(f"{document.name}: the database refused the import ({error})") from None
+    report.jurisdiction, report.topic, report.others_named = jurisdiction, topic, others
+    return report
 
 
 class _DryRun(Exception):

@@ -163,7 +163,7 @@ def test_jurisdiction_option_wins_but_warns_when_the_questions_name_another():
     out, _err, error = run(VARIATIONS, "--jurisdiction", "KS")
 
     assert error is None
-    assert "imported as Kansas as --jurisdiction says, though its questions name MO" in out
+    assert "imported as Kansas, the jurisdiction chosen, though its questions name MO" in out
     assert Question.objects.filter(jurisdiction__code="KS").count() == 3
 
 

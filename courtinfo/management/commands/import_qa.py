@@ -1,21 +1,18 @@
 """The import_qa command: reads question-and-answer documents into draft answers."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
-from django.template.defaultfilters import pluralize
 
 from courtinfo.importer.load import (
+    ImportRefused,
+    JurisdictionUnclear,
     LoadReport,
     clean_topic_name,
-    inferred_jurisdiction,
+    import_document,
     jurisdiction_named,
-    load_document,
     read_document,
-    topic_named,
 )
 from courtinfo.importer.parse import ParseError
-from courtinfo.jurisdictions import named_jurisdictions
-from courtinfo.models import Jurisdiction, Topic
+from courtinfo.models import Jurisdiction
 
 
 class Command(BaseCommand):
@@ -56,12 +53,14 @@ class Command(BaseCommand):
             if len(paths) > 1:
                 self.stdout.write(f"[{index}/{len(paths)}] {path}")
             try:
-                report, where = self._import(path, chosen, topic, dry_run)
-            except _Refused as error:
+                report = self._import(path, chosen, topic, dry_run)
+            except ImportRefused as error:
                 self.stderr.write(self.style.ERROR(str(error)))
                 refused.append(path)
                 continue
-            self._summarise(report, where)
+            self.stdout.write(report.summary())
+            for line in report.warnings():
+                self.stdout.write(self.style.WARNING(f"  {line}"))
         if dry_run:
             self.stdout.write("(dry run: nothing written)")
         if refused:
@@ -87,62 +86,14 @@ class Command(BaseCommand):
 
     def _import(
         self, path: str, jurisdiction: Jurisdiction | None, topic: str | None, dry_run: bool
-    ) -> tuple[LoadReport, str]:
+    ) -> LoadReport:
         try:
             document = read_document(path)
         except ParseError as error:
-            raise _Refused(str(error)) from None
-        if jurisdiction is None:
-            try:
-                jurisdiction = inferred_jurisdiction(document)
-            except ValueError as error:
-                raise _Refused(f"{path}: {error} Name it with --jurisdiction.") from None
-        else:
-            self._warn_if_others_named(path, document, jurisdiction)
+            raise ImportRefused(str(error)) from None
         try:
-            with transaction.atomic():
-                found: Topic | None = topic_named(topic) if topic is not None else None
-                report = load_document(
-                    document, jurisdiction=jurisdiction, topic=found, dry_run=dry_run
-                )
-                if dry_run:
-                    transaction.set_rollback(True)
-        except DatabaseError as error:
-            raise _Refused(f"{path}: the database refused the import ({error})") from None
-        where = f"{jurisdiction.name} ({jurisdiction.code})"
-        if found is not None:
-            where += f", topic “{found.name}”"
-        return report, where
-
-    def _warn_if_others_named(self, path: str, document, jurisdiction: Jurisdiction) -> None:
-        named = named_jurisdictions(question.text for question in document.questions)
-        if named and jurisdiction.code not in named:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{path}: imported as {jurisdiction.name} as --jurisdiction says, "
-                    f"though its questions name {', '.join(named)}"
-                )
+            return import_document(
+                document, jurisdiction=jurisdiction, topic_name=topic, dry_run=dry_run
             )
-
-    def _summarise(self, report: LoadReport, where: str) -> None:
-        self.stdout.write(
-            f"{report.name}: {where}: {report.questions} question{pluralize(report.questions)} "
-            f"({report.questions_created} new, {report.questions_updated} updated, "
-            f"{report.questions_unchanged} unchanged, "
-            f"{len(report.conflicts)} conflict{pluralize(len(report.conflicts))}); "
-            f"claims {report.claims_created} new, {report.claims_updated} updated, "
-            f"{report.claims_unchanged} unchanged, {report.claims_deleted} removed"
-        )
-        for number, sentence in report.conflicts:
-            self.stdout.write(self.style.WARNING(f"  conflict: question {number}: {sentence}"))
-        if report.missing:
-            numbers = ", ".join(str(number) for number in report.missing)
-            self.stdout.write(
-                self.style.WARNING(
-                    f"  questions {numbers} are in the database but not in this file; left alone"
-                )
-            )
-
-
-class _Refused(Exception):
-    """A file that cannot be imported; the message names it."""
+        except JurisdictionUnclear as error:
+            raise ImportRefused(f"{error} Name it with --jurisdiction.") from None

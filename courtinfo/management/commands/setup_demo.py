@@ -18,7 +18,7 @@ from claims.workflow import (
     submit_answer,
     verify_claim,
 )
-from courtinfo.importer.load import load_document, read_document, topic_named
+from courtinfo.importer.load import import_document, read_document
 from courtinfo.importer.parse import ParseError
 from courtinfo.models import Answer, Jurisdiction
 
@@ -63,12 +63,9 @@ class Command(BaseCommand):
             document = read_document(SEED)
         except ParseError as error:
             raise CommandError(f"The demo document cannot be read: {error}") from None
-        with transaction.atomic():
-            report = load_document(
-                document,
-                jurisdiction=Jurisdiction.objects.get(code="MO"),
-                topic=topic_named(SEED_TOPIC),
-            )
+        report = import_document(
+            document, jurisdiction=Jurisdiction.objects.get(code="MO"), topic_name=SEED_TOPIC
+        )
         claims = report.claims_created + report.claims_updated + report.claims_unchanged
         if report.changed:
             self.stdout.write(
