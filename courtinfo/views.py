@@ -249,6 +249,10 @@ class SourcesView(PublicPage):
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    if settings.COURTINFO_DEMO:
+        # Demonstration data must never be found through a search engine.
+        lines = ["User-agent: *", "Disallow: /"]
+        return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -379,3 +379,16 @@ def test_not_found_page_carries_the_demo_banner(client):
     response = client.get("/missouri/no-such-question/")
     assert response.status_code == 404
     assert "Demonstration data — not verified legal information" in response.content.decode()
+
+
+@override_settings(COURTINFO_DEMO=True)
+def test_demo_site_asks_search_engines_to_stay_away(client):
+    publication = PublicationFactory()
+    assert client.get("/robots.txt").content.decode().splitlines() == [
+        "User-agent: *",
+        "Disallow: /",
+    ]
+    assert (
+        '<meta name="robots" content="noindex, nofollow">'
+        in client.get(publication.get_absolute_url()).content.decode()
+    )
