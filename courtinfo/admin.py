@@ -29,6 +29,7 @@ from claims.admin_views import (
 )
 from claims.models import Citation, Claim
 from claims.snapshot import build_payload
+from courtinfo.admin_import import import_view
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 # The buttons the answer page offers: (workflow action, label, what the note field is for).
@@ -113,6 +114,19 @@ class QuestionAdmin(EditorialAdmin):
     autocomplete_fields = ["jurisdiction", "topic"]
     readonly_fields = ["source_file", "updated_by", "updated_at"]
     guard_stale_forms = True
+    change_list_template = "admin/courtinfo/question/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="courtinfo_question_import",
+            ),
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        return import_view(self, request)
 
     @admin.display(description=gettext_lazy("Answer"), ordering="answer__status")
     def answer_status(self, obj: Question):
