@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from reversion.models import Revision
 
 from claims.models import Claim
 from courtinfo.models import Answer
@@ -35,16 +35,24 @@ def expect_message(page, pattern: str) -> None:
 
 
 def test_editorial_story_from_import_to_public_page(page, live_server):
-    call_command("import_qa", str(DOCUMENT), verbosity=0)
-    UserFactory(username="ed", groups=["Editors"], first_name="Eda", last_name="Editor")
+    ed = UserFactory(username="ed", groups=["Editors"], first_name="Eda", last_name="Editor")
     UserFactory(username="rev", groups=["Reviewers"], first_name="Rae", last_name="Reviewer")
     UserFactory(username="pub", groups=["Publishers"], first_name="Pat", last_name="Publisher")
     source = SourceFactory(title="Missouri Revised Statutes", citation="Mo. Rev. Stat. § 67.307")
+
+    # The editor uploads the document on the questions' import page.
+    log_in(page, live_server, "ed")
+    page.click("#content-main a[href$='/admin/courtinfo/question/']")
+    page.click("text=Import a document")
+    page.set_input_files("#id_files", str(DOCUMENT))
+    page.click("input[name=_import]")
+    expect_message(page, r"2 questions \(2 new")
+    assert set(Revision.objects.values_list("user", flat=True)) == {ed.pk}
     answer = Answer.objects.get(question__position=1)
     pointer, statement = answer.claims.order_by("block", "position")
 
     # The editor corrects a claim on the answer page and submits the answer.
-    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/admin/")
     page.click("#content-main a[href$='/admin/courtinfo/answer/']")
     page.click(f"#result_list >> text={answer.question.text}")
     page.fill("textarea[name='claims-1-text']", EDITED)
