@@ -1,0 +1,105 @@
+"""The audit_content command: ranks claims by how much they need checking."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from claims.audit import RISKS, audit_claim
+from claims.models import Citation, Claim
+from courtinfo.models import Jurisdiction
+
+_TEXT_WIDTH = 70
+
+
+class Command(BaseCommand):
+    help = (
+        "Rank every claim by how much it needs checking: high, then medium, then low risk, "
+        "each with the reasons (hedges, missing sources, specific or absolute statements, vague "
+        "words, legal citations no source backs, stale reviews)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--jurisdiction", metavar="CODE", help="Only this jurisdiction's claims (MO)."
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help='Print one JSON list of {"claim", "risk", "reasons"} instead of a table.',
+        )
+
+    def handle(self, *args, **options):
+        claims = (
+            Claim.objects.select_related(
+                "answer__question__jurisdiction", "answer__live_publication"
+            )
+            .prefetch_related(
+                Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            )
+            .order_by(
+                "answer__question__jurisdiction__name",
+                "answer__question__position",
+                "position",
+                "id",
+            )
+        )
+        if options["jurisdiction"]:
+            jurisdiction = Jurisdiction.objects.filter(
+                code__iexact=options["jurisdiction"].strip()
+            ).first()
+            if jurisdiction is None:
+                raise CommandError(
+                    f"Unknown jurisdiction {options['jurisdiction']!r}: give a postal code "
+                    "such as MO, or US for federal."
+                )
+            claims = claims.filter(answer__question__jurisdiction=jurisdiction)
+
+        today = timezone.localdate()
+        rows = []
+        for order, claim in enumerate(claims):
+            publication = claim.answer.live_publication
+            citations = list(claim.citations.all())
+            audit = audit_claim(
+                text=claim.text,
+                citation_count=len(citations),
+                cited=[
+                    citation.source.citation for citation in citations if citation.source.citation
+                ],
+                verified_on=timezone.localdate(claim.verified_at) if claim.verified_at else None,
+                review_due_on=publication.review_due_on if publication else None,
+                today=today,
+                stale_after_days=settings.COURTINFO_REVIEW_INTERVAL_DAYS,
+                is_claim=claim.status != Claim.Status.NOT_A_CLAIM,
+            )
+            rows.append((RISKS.index(audit.risk), order, claim, audit))
+        rows.sort(key=lambda row: row[:2])
+
+        if options["json"]:
+            report = [
+                {"claim": claim.pk, "risk": audit.risk, "reasons": audit.reasons}
+                for _, _, claim, audit in rows
+            ]
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1))
+            return
+        self._write_table(rows)
+
+    def _write_table(self, rows) -> None:
+        self.stdout.write(f"{'RISK':<7}{'CLAIM':>6}  {'JUR':<4}{'Q':>3}  TEXT")
+        for _, _, claim, audit in rows:
+            question = claim.answer.question
+            text = " ".join(claim.text.split())
+            if len(text) > _TEXT_WIDTH:
+                text = text[: _TEXT_WIDTH - 1] + "…"
+            self.stdout.write(
+                f"{audit.risk:<7}{claim.pk:>6}  {question.jurisdiction.code:<4}"
+                f"{question.position:>3}  {text}"
+            )
+            for reason in audit.reasons:
+                self.stdout.write(f"{'':<22}- {reason}")
+        counts = {risk: sum(1 for row in rows if row[3].risk == risk) for risk in RISKS}
+        self.stdout.write(
+            f"{len(rows)} claims: " + ", ".join(f"{counts[risk]} {risk}" for risk in RISKS)
+        )
