@@ -29,7 +29,7 @@ from claims.admin_views import (
 )
 from claims.models import Citation, Claim
 from claims.snapshot import build_payload
-from courtinfo.admin_import import import_view
+from courtinfo import admin_import
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 # The buttons the answer page offers: (workflow action, label, what the note field is for).
@@ -126,7 +126,7 @@ class QuestionAdmin(EditorialAdmin):
         ] + super().get_urls()
 
     def import_view(self, request):
-        return import_view(self, request)
+        return admin_import.import_view(self, request)
 
     @admin.display(description=gettext_lazy("Answer"), ordering="answer__status")
     def answer_status(self, obj: Question):
