@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.admin_views import EditorialAdmin, StatusColumn, admin_url, report
@@ -212,19 +212,13 @@ class ClaimAdmin(EditorialAdmin):
         return [
             path(
                 "<path:object_id>/verify/",
-                self.admin_site.admin_view(self.verify_view),
+                self.admin_site.admin_view(require_POST(self.verify_view)),
                 name=f"{info[0]}_{info[1]}_verify",
             ),
         ] + super().get_urls()
 
     def verify_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        claim = self.get_object(request, unquote(object_id))
-        if claim is None:
-            raise Http404
-        if not self.has_view_permission(request, claim):
-            raise PermissionDenied
+        claim = self.acted_on(request, object_id)
         verdict = request.POST.get("verdict", "")
         if verdict not in VERDICTS:
             messages.error(request, _("Choose supported, disputed or not a claim."))

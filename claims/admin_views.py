@@ -92,6 +92,15 @@ class EditorialAdmin(VersionAdmin):
     guard_stale_forms = False
     diff_labels: dict[str, str] = {}
 
+    def acted_on(self, request, object_id: str) -> models.Model:
+        """The object a workflow view acts on: 404 when absent, 403 when not visible."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
     # Stale-form guard.
 
     def edit_stamp(self, obj: models.Model) -> str:

@@ -7,15 +7,15 @@ from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from reversion.models import Version
 
 from claims import workflow
@@ -433,7 +433,7 @@ class AnswerAdmin(EditorialAdmin):
         return [
             path(
                 "<path:object_id>/transition/",
-                self.admin_site.admin_view(self.transition_view),
+                self.admin_site.admin_view(require_POST(self.transition_view)),
                 name=f"{info[0]}_{info[1]}_transition",
             ),
             path(
@@ -444,13 +444,7 @@ class AnswerAdmin(EditorialAdmin):
         ] + super().get_urls()
 
     def transition_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        answer = self.get_object(request, unquote(object_id))
-        if answer is None:
-            raise Http404
-        if not self.has_view_permission(request, answer):
-            raise PermissionDenied
+        answer = self.acted_on(request, object_id)
         action = request.POST.get("action", "")
         try:
             run_transition(answer, action, by=request.user, note=request.POST.get("note", ""))
@@ -466,13 +460,7 @@ class AnswerAdmin(EditorialAdmin):
         return HttpResponseRedirect(admin_url(answer))
 
     def preview_view(self, request, object_id):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        answer = self.get_object(request, unquote(object_id))
-        if answer is None:
-            raise Http404
-        if not self.has_view_permission(request, answer):
-            raise PermissionDenied
+        answer = self.acted_on(request, object_id)
         payload = build_payload(
             answer,
             version=None,
