@@ -128,8 +128,9 @@ def _gone_or_404(request: HttpRequest, jurisdiction_slug: str, question_slug: st
     )
 
 
-class QuestionView(TemplateView):
-    template_name = "public/question.html"
+class LivePublicationPage(TemplateView):
+    """A page about one live publication: 404 or 410 without one, 304 when the copy is current."""
+
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
@@ -138,47 +139,44 @@ class QuestionView(TemplateView):
         )
         if publication is None:
             return _gone_or_404(request, kwargs["jurisdiction"], kwargs["question"])
-        compared = selectors.compared_jurisdictions(publication=publication)
-        # The page changes when this publication or the list of compared jurisdictions does.
-        etag = _etag(publication.pk, compared)
-        not_modified = revalidate(request, etag=etag, last_modified=publication.published_at)
+        extra = self.page_data(publication)
+        etag = _etag(self.template_name, publication.pk, extra.get("compared"))
+        last_modified = publication.published_at
+        not_modified = revalidate(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
-            return public_headers(not_modified, etag=etag, last_modified=publication.published_at)
+            return public_headers(not_modified, etag=etag, last_modified=last_modified)
         context = self.get_context_data(
-            publication=publication, payload=publication.payload, compared=compared
+            publication=publication, payload=publication.payload, **extra
         )
         return public_headers(
-            self.render_to_response(context), etag=etag, last_modified=publication.published_at
+            self.render_to_response(context), etag=etag, last_modified=last_modified
         )
 
+    def page_data(self, publication: Publication) -> dict:
+        """What the page shows besides the publication; cheap parts only, read before the 304."""
+        return {}
 
-class HistoryView(TemplateView):
+
+class QuestionView(LivePublicationPage):
+    template_name = "public/question.html"
+
+    def page_data(self, publication: Publication) -> dict:
+        # The page also changes when the list of compared jurisdictions does: part of the ETag.
+        return {"compared": selectors.compared_jurisdictions(publication=publication)}
+
+
+class HistoryView(LivePublicationPage):
     template_name = "public/history.html"
-    http_method_names = ["get", "head"]
 
-    def get(self, request, *args, **kwargs):
-        publication = selectors.live_publication(
-            jurisdiction_slug=kwargs["jurisdiction"], question_slug=kwargs["question"]
-        )
-        if publication is None:
-            return _gone_or_404(request, kwargs["jurisdiction"], kwargs["question"])
-        etag = _etag("history", publication.pk)
-        not_modified = revalidate(request, etag=etag, last_modified=publication.published_at)
-        if not_modified is not None:
-            return public_headers(not_modified, etag=etag, last_modified=publication.published_at)
+    def get_context_data(self, **kwargs):
         versions = []
         previous = None
-        for version in selectors.publication_history(publication=publication):
+        for version in selectors.publication_history(publication=kwargs["publication"]):
             diff = diff_payloads(previous.payload if previous else None, version.payload)
             versions.append({"publication": version, "diff": diff, "first": previous is None})
             previous = version
         versions.reverse()
-        context = self.get_context_data(
-            publication=publication, payload=publication.payload, versions=versions
-        )
-        return public_headers(
-            self.render_to_response(context), etag=etag, last_modified=publication.published_at
-        )
+        return super().get_context_data(versions=versions, **kwargs)
 
 
 class SearchView(PublicPage):
