@@ -32,3 +32,18 @@ def test_production_settings_pass_check_deploy():
         DJANGO_ALLOWED_HOSTS="courtinfo.example.org",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_cache_url_selects_redis_and_round_trips():
+    # CI and development machines run Redis on its default port; use a spare database number.
+    script = (
+        "import django; django.setup();"
+        "from django.core.cache import caches; cache = caches['default'];"
+        "print(type(cache).__name__);"
+        "cache.set('courtinfo-settings-test', 'ok', 5);"
+        "print(cache.get('courtinfo-settings-test'));"
+        "cache.delete('courtinfo-settings-test')"
+    )
+    result = _run(["-c", script], DJANGO_DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/15")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "ok"]
