@@ -37,3 +37,8 @@ format: install
 test: lint
 	@$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
+
+# Timings with ratios to the framework floor, on a throwaway database that DATABASE_URL picks
+# (SQLite when unset). BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick --json var/bench.json".
+bench: install
+	@$(DEV_ENV) $(PY) -m bench.run $(BENCH_ARGS)

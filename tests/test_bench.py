@@ -1,0 +1,102 @@
+"""`make bench` runs end to end in its quick mode; only its shape is checked, never its timings."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.run import parse_args
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS = [
+    "floor: bare view",
+    "floor: base.html",
+    "home",
+    "jurisdiction",
+    "question",
+    "history",
+    "search ?q=court",
+    "compare",
+    "sources",
+    "api list",
+    "api detail",
+    "feed",
+    "sitemap",
+    "admin answer change",
+    "admin answer changelist",
+]
+OPERATIONS = ["import seed (fresh)", "import seed (unchanged)", "publish_answer"]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """One quick run on its own throwaway database: (stdout, the numbers it wrote)."""
+    path = tmp_path_factory.mktemp("bench") / "bench.json"
+    env = {**os.environ, "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--json", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, json.loads(path.read_text(encoding="utf-8"))
+
+
+def _printed_row(stdout: str, name: str) -> list[str]:
+    lines = [line for line in stdout.splitlines() if line.startswith(name + " ")]
+    assert len(lines) == 1, f"{name!r} printed {len(lines)} times"
+    return lines[0][len(name) :].split()
+
+
+def test_quick_run_measures_every_request_and_operation(quick_run):
+    _stdout, numbers = quick_run
+    assert [row["name"] for row in numbers["rows"]] == REQUESTS + OPERATIONS
+
+
+def test_quick_run_prints_every_row_with_its_numbers(quick_run):
+    stdout, numbers = quick_run
+    for row in numbers["rows"]:
+        median, p95, ratio, queries = _printed_row(stdout, row["name"])
+        assert float(median) == pytest.approx(row["median_ms"], abs=0.01)
+        assert float(p95) >= float(median)
+        assert ratio == ("—" if row["ratio"] is None else f"{row['ratio']:.1f}")
+        assert int(queries) == row["queries"]
+
+
+def test_quick_run_gives_every_request_a_positive_ratio_to_the_floor(quick_run):
+    _stdout, numbers = quick_run
+    requests = [row for row in numbers["rows"] if row["kind"] in {"floor", "request"}]
+    assert requests[0]["name"] == "floor: bare view"
+    assert requests[0]["ratio"] == 1
+    for row in requests:
+        assert isinstance(row["ratio"], float) and row["ratio"] > 0, row
+        assert row["median_ms"] > 0 and row["p95_ms"] >= row["median_ms"], row
+
+
+def test_quick_run_counts_queries_of_pages_but_none_for_the_floor(quick_run):
+    _stdout, numbers = quick_run
+    queries = {row["name"]: row["queries"] for row in numbers["rows"]}
+    assert queries["floor: bare view"] == 0
+    assert all(queries[name] > 0 for name in REQUESTS[2:] + OPERATIONS), queries
+
+
+def test_quick_run_reports_its_setup(quick_run):
+    stdout, numbers = quick_run
+    assert numbers["iterations"] == 3
+    assert numbers["jurisdictions"] == 2
+    assert numbers["published_answers"] == 40
+    assert numbers["database"].split()[0] in {"sqlite", "postgresql"}
+    assert f"Django {numbers['django']}" in stdout and f"Python {numbers['python']}" in stdout
+
+
+def test_bench_refuses_zero_iterations(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--iterations", "0"])
+    assert "--iterations" in capsys.readouterr().err
