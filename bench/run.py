@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from courtinfo.models import Answer
+    from courtinfo.models import Answer, Jurisdiction
 
 # Jurisdictions that get a copy of the seed, with Missouri's name replaced by theirs, so pages
 # are measured at a realistic size and the compare page has several answers to line up.
@@ -72,29 +72,25 @@ def _timed(call: Callable[[], object]) -> float:
 # --- the data: the seed for Missouri and a renamed copy per extra state, all published.
 
 
-def _seed_for(code: str) -> tuple[bytes, str]:
+def _seed_for(code: str) -> tuple[bytes, str, Jurisdiction]:
+    """The seed document as it would read for this jurisdiction: (bytes, file name, where)."""
     from django.conf import settings
 
     from courtinfo.models import Jurisdiction
 
-    text = (Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt").read_text(
-        encoding="utf-8"
-    )
-    name = Jurisdiction.objects.get(code=code).name
-    return text.replace(SEED_NAME, name).encode(), f"{name.lower()}-courts-ice.txt"
+    seed = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
+    jurisdiction = Jurisdiction.objects.get(code=code)
+    text = seed.read_text(encoding="utf-8").replace(SEED_NAME, jurisdiction.name)
+    return text.encode(), f"{jurisdiction.slug}-courts-ice.txt", jurisdiction
 
 
-def _import(code: str) -> None:
+def _import(seed: tuple[bytes, str, Jurisdiction]) -> None:
+    """What an import costs: parsing the bytes and loading them."""
     from courtinfo.importer.load import import_document
     from courtinfo.importer.parse import parse_document
-    from courtinfo.models import Jurisdiction
 
-    data, name = _seed_for(code)
-    import_document(
-        parse_document(data, name=name),
-        jurisdiction=Jurisdiction.objects.get(code=code),
-        topic_name=TOPIC,
-    )
+    data, name, jurisdiction = seed
+    import_document(parse_document(data, name=name), jurisdiction=jurisdiction, topic_name=TOPIC)
 
 
 def _users() -> dict:
@@ -109,7 +105,7 @@ def _users() -> dict:
     ):
         user = get_user_model().objects.create_user(f"bench-{role}", is_staff=True)
         user.groups.add(Group.objects.get(name=group))
-        users[role] = get_user_model().objects.get(pk=user.pk)
+        users[role] = user
     return users
 
 
@@ -120,19 +116,20 @@ def _bench_imports(options: Options, rows: list[Row]) -> None:
 
     from courtinfo.importer.parse import parse_document
 
+    missouri = _seed_for("MO")
+    others = [_seed_for(code) for code in EXTRA_STATES[: options.states]]
     # Loads the sentence tokenizer and the citation patterns, which a running site has done.
-    data, name = _seed_for("MO")
-    parse_document(data, name=name)
+    parse_document(missouri[0], name=missouri[1])
     with CaptureQueriesContext(connection) as fresh_queries:
-        first = _timed(lambda: _import("MO"))
+        first = _timed(lambda: _import(missouri))
     fresh_count = len(fresh_queries)
-    fresh = [_timed(lambda code=code: _import(code)) for code in EXTRA_STATES[: options.states]]
+    fresh = [_timed(lambda seed=seed: _import(seed)) for seed in others]
     rows.append(_row("import seed (fresh)", "operation", fresh or [first], fresh_count))
 
     with CaptureQueriesContext(connection) as again_queries:
-        _import("MO")
+        _import(missouri)
     again_count = len(again_queries)
-    again = [_timed(lambda: _import("MO")) for _ in range(options.iterations)]
+    again = [_timed(lambda: _import(missouri)) for _ in range(options.iterations)]
     rows.append(_row("import seed (unchanged)", "operation", again, again_count))
 
 
@@ -203,15 +200,14 @@ def _pages(answer: Answer) -> list[tuple[str, str, bool]]:
     from bench.urls import FLOOR_TEMPLATE_URL, FLOOR_URL
 
     publication = answer.live_publication
-    question = publication.get_absolute_url()
-    jurisdiction = reverse("public:jurisdiction", args=[publication.jurisdiction.slug])
+    slugs = [publication.jurisdiction.slug, publication.question_slug]
     return [
         ("floor: bare view", FLOOR_URL, False),
         ("floor: base.html", FLOOR_TEMPLATE_URL, False),
         ("home", reverse("public:home"), False),
-        ("jurisdiction", jurisdiction, False),
-        ("question", question, False),
-        ("history", f"{question}history/", False),
+        ("jurisdiction", reverse("public:jurisdiction", args=slugs[:1]), False),
+        ("question", reverse("public:question", args=slugs), False),
+        ("history", reverse("public:history", args=slugs), False),
         ("search ?q=court", reverse("public:search") + "?q=court", False),
         ("compare", reverse("public:compare", args=[publication.compare_key]), False),
         ("sources", reverse("public:sources"), False),
