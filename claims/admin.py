@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from claims import workflow
-from claims.admin_views import EditorialAdmin, StatusColumn, admin_url, report
+from claims.admin_views import EditorialAdmin, ReadOnlyAdmin, StatusColumn, admin_url, report
 from claims.models import Citation, Claim, Review, Source
 from courtinfo.models import Answer
 
@@ -377,18 +377,9 @@ class CitationAdmin(EditorialAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "from_status", "to_status", "answer", "claim", "note"]
     list_select_related = ["actor", "answer__question", "claim"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["note", "claim__text", "answer__question__text"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -84,6 +84,19 @@ class StaleFormMixin(forms.ModelForm):
         return cleaned
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened (publications, reviews): viewable, never added or changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EditorialAdmin(VersionAdmin):
     """VersionAdmin that compares versions, reverts only the chosen object, guards stale forms."""
 

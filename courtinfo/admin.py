@@ -21,6 +21,7 @@ from reversion.models import Version
 from claims import workflow
 from claims.admin_views import (
     EditorialAdmin,
+    ReadOnlyAdmin,
     Side,
     StatusColumn,
     admin_url,
@@ -637,7 +638,7 @@ def _claim_dicts(claims: list[dict], citations: dict[str, list[dict]]) -> list[d
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyAdmin):
     list_display = [
         "question_text",
         "jurisdiction",
@@ -655,15 +656,6 @@ class PublicationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Live"), boolean=True)
     def is_live(self, obj: Publication) -> bool:
         return obj.answer.live_publication_id == obj.pk
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def overdue_publications():
