@@ -81,6 +81,10 @@ class CitationInline(admin.TabularInline):
         return formset
 
 
+# Who wrote and who checked a claim: shown on its page, never edited there.
+VERIFICATION_FIELDS = ["author", "verified_by", "verified_at", "note", "updated_by", "updated_at"]
+
+
 @admin.register(Claim)
 class ClaimAdmin(EditorialAdmin):
     list_display = [
@@ -104,29 +108,12 @@ class ClaimAdmin(EditorialAdmin):
     search_fields = ["text"]
     ordering = ["answer", "block", "position", "pk"]
     autocomplete_fields = ["answer"]
-    readonly_fields = [
-        "status_display",
-        "author",
-        "verified_by",
-        "verified_at",
-        "note",
-        "updated_by",
-        "updated_at",
-    ]
+    readonly_fields = ["status_display", *VERIFICATION_FIELDS]
     fieldsets = [
         (None, {"fields": ["answer", "text", ("block", "position"), "status_display"]}),
         (
             gettext_lazy("Verification"),
-            {
-                "fields": [
-                    "author",
-                    "verified_by",
-                    "verified_at",
-                    "note",
-                    "updated_by",
-                    "updated_at",
-                ]
-            },
+            {"fields": VERIFICATION_FIELDS},
         ),
     ]
     inlines = [CitationInline]
