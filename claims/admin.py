@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,17 +15,22 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from claims import workflow
-from claims.admin_views import EditorialAdmin, ReadOnlyAdmin, StatusColumn, admin_url, report
+from claims.admin_views import (
+    EditorialAdmin,
+    ReadOnlyAdmin,
+    StatusColumn,
+    admin_url,
+    posted_seen,
+    report,
+    seen_field,
+)
 from claims.models import Citation, Claim, Review, Source
-from courtinfo.models import Answer
 
 VERDICTS = {
     Claim.Status.SUPPORTED,
     Claim.Status.DISPUTED,
     Claim.Status.NOT_A_CLAIM,
 }
-
-_REOPENED_BY_EDIT = (Answer.Status.APPROVED, Answer.Status.PUBLISHED)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -96,6 +100,7 @@ class ClaimAdmin(EditorialAdmin):
         "author",
         "verified_by",
         "updated_at",
+        "seen",
     ]
     list_select_related = ["answer__question__jurisdiction", "author", "verified_by"]
     list_filter = [
@@ -123,7 +128,14 @@ class ClaimAdmin(EditorialAdmin):
     diff_labels = {"answer_id": gettext_lazy("Answer")}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_total=Count("citations"))
+            .prefetch_related(
+                Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            )
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -172,16 +184,7 @@ class ClaimAdmin(EditorialAdmin):
         stored = Claim.objects.select_related("answer").get(pk=obj.pk)
         if stored.text != obj.text:
             wf.edit_claim(stored, by=request.user, text=obj.text)
-        if (stored.position, stored.block) != (obj.position, obj.block):
-            Claim.objects.filter(pk=obj.pk).update(
-                position=obj.position,
-                block=obj.block,
-                updated_by=request.user,
-                updated_at=timezone.now(),
-            )
-            answer = Answer.objects.get(pk=stored.answer_id)
-            if answer.status in _REOPENED_BY_EDIT:
-                wf.reopen_answer(answer, by=request.user, reason=_("Claims were reordered."))
+        wf.move_claim(stored, by=request.user, block=obj.block, position=obj.position)
         obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
@@ -212,7 +215,11 @@ class ClaimAdmin(EditorialAdmin):
         else:
             try:
                 workflow.verify_claim(
-                    claim, by=request.user, verdict=verdict, note=request.POST.get("note", "")
+                    claim,
+                    by=request.user,
+                    verdict=verdict,
+                    note=request.POST.get("note", ""),
+                    seen=posted_seen(request),
                 )
             except workflow.TransitionError as error:
                 messages.error(request, format_html("{}: {}", claim, error))
@@ -230,14 +237,12 @@ class ClaimAdmin(EditorialAdmin):
         claim = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if claim is not None:
-            extra["can_verify"] = (
-                request.user.has_perm("claims.verify_claim") and claim.author_id != request.user.pk
-            )
-            extra["verdicts"] = [
-                ("supported", _("Supported")),
-                ("disputed", _("Disputed")),
-                ("not_a_claim", _("Not a claim")),
-            ]
+            # The workflow says which verdicts this person may give; the page only shows them.
+            moves = workflow.available_verdicts(claim, request.user)
+            claim.verdict_moves = [m for m in moves if m.allowed]
+            claim.seen = seen_field(workflow.claim_content(claim))
+            extra["can_verify"] = bool(claim.verdict_moves)
+            extra["verdict_claim"] = claim
         return super().change_view(request, object_id, form_url, extra)
 
     # Changelist actions.
@@ -245,11 +250,26 @@ class ClaimAdmin(EditorialAdmin):
     def has_verify_permission(self, request):
         return request.user.has_perm("claims.verify_claim")
 
+    @admin.display(description="")
+    def seen(self, obj: Claim):
+        # Posted with a bulk verdict: the claim as this list showed it, so a claim changed after
+        # the list was loaded is refused rather than judged unseen.
+        return format_html(
+            '<input type="hidden" name="seen-{}" value="{}">',
+            obj.pk,
+            workflow.fingerprint(workflow.claim_content(obj)),
+        )
+
     def _bulk_verify(self, request, queryset, verdict: str, verb: str):
         done, errors = 0, []
         for claim in queryset.select_related("answer"):
             try:
-                workflow.verify_claim(claim, by=request.user, verdict=verdict)
+                workflow.verify_claim(
+                    claim,
+                    by=request.user,
+                    verdict=verdict,
+                    seen=posted_seen(request, f"seen-{claim.pk}"),
+                )
                 done += 1
             except workflow.TransitionError as error:
                 errors.append((claim, str(error)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,13 +32,41 @@ from claims.models import Source
 STALE_FIELD = "_opened_stamp"
 
 # Bookkeeping columns that a person never edits and that differ on every save.
-_HIDDEN_IN_DIFF = {"id", "created_at", "updated_at", "import_fingerprint"}
+_HIDDEN_IN_DIFF = {
+    "id",
+    "created_at",
+    "updated_at",
+    "import_fingerprint",
+    "version",
+    "verified_content",
+    "approved_content",
+}
 
 
 def display_name(user) -> str:
     if user is None:
         return _("someone")
     return user.get_full_name() or user.get_username()
+
+
+def seen_field(content: dict) -> str:
+    """What a page showed, for a hidden field that verdict and approval forms post back."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False)
+
+
+def posted_seen(request, name: str = "seen") -> dict | str:
+    """The content (or its fingerprint) a page posted back; "" when absent or unreadable.
+
+    "" never matches anything, so a form that lost its field is refused, never waved through.
+    """
+    raw = request.POST.get(name, "")
+    if not raw.startswith("{"):
+        return raw.strip()
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return ""
+    return value if isinstance(value, dict) else ""
 
 
 def admin_url(obj: models.Model, view: str = "change", *args) -> str:

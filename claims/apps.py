@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims and review"
+
+    def ready(self) -> None:
+        from claims import workflow
+
+        workflow.connect_signals()

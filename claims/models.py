@@ -47,7 +47,13 @@ class Claim(EditedModel):
     )
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(blank=True, editable=False, help_text=_("The reviewer's verdict note."))
+    # What the reviewer judged (claims.workflow.claim_content); the verdict holds while it matches.
+    verified_content = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    workflow_fields = frozenset(
+        {"status", "verified_by_id", "verified_at", "note", "verified_content"}
+    )
 
     class Meta:
         ordering = ["answer", "position"]
@@ -122,6 +128,7 @@ class Review(models.Model):
         WITHDRAW = "withdraw", _("Withdrawn")
         REOPEN = "reopen", _("Reopened by an edit")
         REVERT = "revert", _("Reverted")
+        RECHECK = "recheck", _("Changed after it was checked")
 
     answer = models.ForeignKey(
         "courtinfo.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
@@ -129,7 +136,10 @@ class Review(models.Model):
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: a change made outside the editorial tools (a shell or script), found by the workflow.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=12, blank=True)

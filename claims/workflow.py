@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import reversion
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from claims import snapshot
 from claims.models import Citation, Claim, Review, Source
-from courtinfo.models import Answer, Publication
+from courtinfo.editing import workflow_is_writing, workflow_writes
+from courtinfo.models import Answer, Publication, Question
 
 A = Answer.Status
 C = Claim.Status
@@ -36,12 +43,15 @@ class _Facts:
     note: str = ""
     text: str = ""
     block: int | None = None
+    seen: Any = None
     _claims: list[Claim] | None = field(default=None, repr=False)
 
     @property
     def claims(self) -> list[Claim]:
         if self._claims is None:
-            self._claims = sorted(self.answer.claims.all(), key=lambda c: (c.position, c.id))
+            self._claims = sorted(
+                self.answer.claims.all(), key=lambda c: (c.block, c.position, c.id)
+            )
         return self._claims
 
 
@@ -50,7 +60,11 @@ Rule = Callable[[_Facts], str | None]
 
 @dataclass(frozen=True)
 class Transition:
-    """One row of a state table: who may do it, from which statuses, to which, under which rules."""
+    """One row of a state table: who may do it, from which statuses, to which, under which rules.
+
+    `rules` are about the object and the person; `inputs` about what the person typed (a note,
+    a text), so they are checked on the call only, not when listing the moves a person has.
+    """
 
     action: str
     permission: str
@@ -59,6 +73,166 @@ class Transition:
     target: str | None
     rules: tuple[Rule, ...] = ()
     done: str = ""
+    inputs: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move the workflow offers a person now; `refusal` says why it would be refused, if so."""
+
+    action: str
+    refusal: str | None = None
+    label: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+# --- what was checked. A verdict stores the content of its claim (text, and each citation with
+# its source), an approval the content of its answer; a verdict or approval holds only while the
+# content is the same, whatever path changed it.
+
+
+def _citation_content(citation: Citation) -> dict[str, Any]:
+    source = citation.source
+    return {
+        "source": source.pk,
+        "title": source.title,
+        "url": source.url,
+        "citation": source.citation,
+        "pinpoint": citation.pinpoint,
+        "quote": citation.quote,
+    }
+
+
+def claim_content(claim: Claim) -> dict[str, Any]:
+    """Exactly what a verdict on this claim covers."""
+    citations = sorted(
+        (_citation_content(c) for c in claim.citations.all()),
+        key=lambda c: (c["source"], c["pinpoint"], c["quote"]),
+    )
+    return {"text": claim.text, "citations": citations}
+
+
+def answer_content(answer: Answer, claims: list[Claim] | None = None) -> dict[str, Any]:
+    """Exactly what an approval of this answer covers: question, layout and every claim."""
+    question = answer.question
+    if claims is None:
+        claims = _load_claims(answer)
+    return {
+        "question": question.text,
+        "jurisdiction": question.jurisdiction_id,
+        "topic": question.topic_id,
+        "blocks": answer.blocks,
+        "claims": [
+            {
+                "id": c.pk,
+                "block": c.block,
+                "position": c.position,
+                "status": c.status,
+                "content": claim_content(c),
+            }
+            for c in claims
+        ],
+    }
+
+
+def fingerprint(content: dict[str, Any] | None) -> str:
+    """A short stable digest of a content dict (for pages that carry what a person saw)."""
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _load_claims(answer: Answer) -> list[Claim]:
+    claims = Claim.objects.filter(answer=answer).prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id"))
+    )
+    return sorted(claims, key=lambda c: (c.block, c.position, c.id))
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
+
+
+_SOURCE_FIELDS = (
+    ("title", gettext_lazy("title")),
+    ("url", gettext_lazy("URL")),
+    ("citation", gettext_lazy("citation")),
+)
+
+
+def describe_claim_changes(before: dict | None, after: dict) -> list[str]:
+    """What differs between two claim contents, one sentence each."""
+    if before is None:
+        return [_("it was never checked")]
+    changes = []
+    if before["text"] != after["text"]:
+        changes.append(
+            _("text changed from %(old)s to %(new)s")
+            % {"old": _quoted(before["text"]), "new": _quoted(after["text"])}
+        )
+    old = {(c["source"], c["pinpoint"], c["quote"]): c for c in before["citations"]}
+    new = {(c["source"], c["pinpoint"], c["quote"]): c for c in after["citations"]}
+    for key in new.keys() - old.keys():
+        changes.append(_("citation of %(source)s added") % {"source": _quoted(new[key]["title"])})
+    for key in old.keys() - new.keys():
+        changes.append(_("citation of %(source)s removed") % {"source": _quoted(old[key]["title"])})
+    for key in old.keys() & new.keys():
+        for name, label in _SOURCE_FIELDS:
+            if old[key][name] != new[key][name]:
+                changes.append(
+                    _("source %(source)s: %(field)s changed from %(old)s to %(new)s")
+                    % {
+                        "source": _quoted(old[key]["title"]),
+                        "field": label,
+                        "old": _quoted(old[key][name]),
+                        "new": _quoted(new[key][name]),
+                    }
+                )
+    return changes or [_("its citations changed")]
+
+
+def describe_answer_changes(before: dict | None, after: dict) -> list[str]:
+    """What differs between two answer contents, one sentence each."""
+    if before is None:
+        return [_("it was never approved")]
+    changes = []
+    if before["question"] != after["question"]:
+        changes.append(
+            _("question changed from %(old)s to %(new)s")
+            % {"old": _quoted(before["question"]), "new": _quoted(after["question"])}
+        )
+    if before["jurisdiction"] != after["jurisdiction"]:
+        changes.append(_("jurisdiction changed"))
+    if before["topic"] != after["topic"]:
+        changes.append(_("topic changed"))
+    if before["blocks"] != after["blocks"]:
+        changes.append(_("layout of the answer changed"))
+    old = {c["id"]: c for c in before["claims"]}
+    new = {c["id"]: c for c in after["claims"]}
+    for pk in sorted(new.keys() - old.keys()):
+        changes.append(_("claim #%(id)s added") % {"id": pk})
+    for pk in sorted(old.keys() - new.keys()):
+        changes.append(_("claim #%(id)s removed") % {"id": pk})
+    for pk in sorted(old.keys() & new.keys()):
+        a, b = old[pk], new[pk]
+        if (a["block"], a["position"]) != (b["block"], b["position"]):
+            changes.append(_("claim #%(id)s moved") % {"id": pk})
+        if a["status"] != b["status"]:
+            changes.append(
+                _("claim #%(id)s went from %(old)s to %(new)s")
+                % {
+                    "id": pk,
+                    "old": str(C(a["status"]).label).lower(),
+                    "new": str(C(b["status"]).label).lower(),
+                }
+            )
+        if a["content"] != b["content"]:
+            for change in describe_claim_changes(a["content"], b["content"]):
+                changes.append(_("claim #%(id)s: %(change)s") % {"id": pk, "change": change})
+    return changes or [_("its content changed")]
 
 
 # --- rules: each returns None when it holds, else the sentence that tells the person what to do.
@@ -79,8 +253,12 @@ def _not_submitter(f: _Facts) -> str | None:
 def _every_claim_checked(f: _Facts) -> str | None:
     if not f.claims:
         return _("This answer has no claims; add and verify them first.")
-    unverified = [f"#{c.pk}" for c in f.claims if c.status == C.UNVERIFIED]
-    disputed = [f"#{c.pk}" for c in f.claims if c.status == C.DISPUTED]
+    # A verdict counts only for the content it was given on.
+    stale = [
+        c for c in f.claims if c.status != C.UNVERIFIED and c.verified_content != claim_content(c)
+    ]
+    unverified = [f"#{c.pk}" for c in f.claims if c.status == C.UNVERIFIED or c in stale]
+    disputed = [f"#{c.pk}" for c in f.claims if c.status == C.DISPUTED and c not in stale]
     problems = []
     if unverified:
         problems.append(
@@ -105,6 +283,65 @@ def _every_claim_checked(f: _Facts) -> str | None:
             "problems": "; ".join(problems)
         }
     return None
+
+
+def _matches_approval(f: _Facts) -> str | None:
+    current = answer_content(f.answer, f.claims)
+    if f.answer.approved_content != current:
+        changes = describe_answer_changes(f.answer.approved_content, current)
+        return _(
+            "This answer changed after it was approved (%(changes)s); it has to be reviewed "
+            "and approved again before it is published."
+        ) % {"changes": "; ".join(changes)}
+    return None
+
+
+def _seen_differs(seen: Any, current: dict) -> bool:
+    """`seen` is the content a page showed, or its fingerprint; anything else never matches."""
+    if isinstance(seen, str):
+        return seen != fingerprint(current)
+    return seen != current
+
+
+def _answer_as_seen(f: _Facts) -> str | None:
+    """An approval from a page holds only for the answer as that page showed it."""
+    if f.seen is None:
+        return None
+    current = answer_content(f.answer, f.claims)
+    if not _seen_differs(f.seen, current):
+        return None
+    if not f.seen:
+        return _("The page did not say what it showed you; reload it, read it, then approve.")
+    if isinstance(f.seen, dict) and "claims" in f.seen:
+        changes = "; ".join(describe_answer_changes(f.seen, current))
+        return _(
+            "This answer changed after you opened the page (%(changes)s). Read it again, "
+            "then approve it."
+        ) % {"changes": changes}
+    return _("This answer changed after you opened the page. Read it again, then approve it.")
+
+
+def _claim_as_seen(f: _Facts) -> str | None:
+    """A verdict from a page holds only for the claim as that page showed it."""
+    if f.seen is None:
+        return None
+    current = claim_content(f.claim)
+    if not _seen_differs(f.seen, current):
+        return None
+    if not f.seen:
+        return _(
+            "The page did not say what it showed you of claim #%(id)s; reload it, read the "
+            "claim, then give your verdict."
+        ) % {"id": f.claim.pk}
+    if isinstance(f.seen, dict) and "citations" in f.seen:
+        changes = "; ".join(describe_claim_changes(f.seen, current))
+        return _(
+            "Claim #%(id)s changed after you opened the page (%(changes)s). Read it again, "
+            "then give your verdict."
+        ) % {"id": f.claim.pk, "changes": changes}
+    return _(
+        "Claim #%(id)s changed after you opened the page. Read it again, then give your verdict."
+    ) % {"id": f.claim.pk}
 
 
 def _has_live_publication(f: _Facts) -> str | None:
@@ -132,7 +369,13 @@ def _changes_described(f: _Facts) -> str | None:
 
 
 def _not_author(f: _Facts) -> str | None:
-    if f.claim.author_id is not None and f.claim.author_id == f.by.pk:
+    # Fails closed: text nobody is recorded as writing could be the verifier's own.
+    if f.claim.author_id is None:
+        return _(
+            "Nobody is recorded as the author of claim #%(id)s's text, so nobody can verify "
+            "it yet; an editor has to save its text first."
+        ) % {"id": f.claim.pk}
+    if f.claim.author_id == f.by.pk:
         return _(
             "You wrote the current text of claim #%(id)s; another reviewer has to verify it."
         ) % {"id": f.claim.pk}
@@ -140,7 +383,7 @@ def _not_author(f: _Facts) -> str | None:
 
 
 def _has_citation(f: _Facts) -> str | None:
-    if not f.claim.citations.exists():
+    if not f.claim.citations.all():
         return _(
             "Claim #%(id)s has no citation; add the source that supports it, then mark it "
             "supported."
@@ -195,8 +438,9 @@ ANSWER_TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("send answers back for changes"),
         frozenset({A.IN_REVIEW}),
         A.DRAFT,
-        (_changes_described,),
+        (),
         gettext_lazy("sent back"),
+        (_changes_described,),
     ),
     "approve": Transition(
         Review.Action.APPROVE,
@@ -206,6 +450,7 @@ ANSWER_TRANSITIONS: dict[str, Transition] = {
         A.APPROVED,
         (_not_submitter, _every_claim_checked),
         gettext_lazy("approved"),
+        (_answer_as_seen,),
     ),
     "publish": Transition(
         Review.Action.PUBLISH,
@@ -214,8 +459,8 @@ ANSWER_TRANSITIONS: dict[str, Transition] = {
         frozenset({A.APPROVED}),
         A.PUBLISHED,
         # Approval already required this; checked again because the snapshot must never carry
-        # an unchecked claim, whatever happened to the rows since.
-        (_every_claim_checked,),
+        # an unchecked claim or content nobody approved, whatever happened to the rows since.
+        (_every_claim_checked, _matches_approval),
         gettext_lazy("published"),
     ),
     "withdraw": Transition(
@@ -225,21 +470,23 @@ ANSWER_TRANSITIONS: dict[str, Transition] = {
         # Whatever is being edited, what counts is that something is live.
         ALL_ANSWER - {A.WITHDRAWN},
         A.WITHDRAWN,
-        (_has_live_publication, _withdraw_reason_given),
+        (_has_live_publication,),
         gettext_lazy("withdrawn"),
+        (_withdraw_reason_given,),
     ),
     # Any change to the content of an approved, published or withdrawn answer (its question,
-    # claims, citations or a verdict) sends it back to draft; the live publication stays live.
-    # An answer in review stays in review: every changed claim is unverified again, which blocks
-    # approval until a second person has checked it.
+    # layout, claims, citations, their sources or a verdict) sends it back to draft; the live
+    # publication stays live. An answer in review stays in review: every changed claim is
+    # unverified again, which blocks approval until a second person has checked it.
     "reopen": Transition(
         Review.Action.REOPEN,
         EDITOR_OR_REVIEWER,
         gettext_lazy("edit answers"),
         frozenset({A.APPROVED, A.PUBLISHED, A.WITHDRAWN}),
         A.DRAFT,
-        (_reason_given,),
+        (),
         gettext_lazy("reopened"),
+        (_reason_given,),
     ),
 }
 
@@ -253,6 +500,7 @@ CLAIM_VERDICTS: dict[str, Transition] = {
         C.SUPPORTED,
         (_not_author, _has_citation),
         gettext_lazy("marked supported"),
+        (_claim_as_seen,),
     ),
     C.DISPUTED: Transition(
         Review.Action.VERIFY,
@@ -260,8 +508,9 @@ CLAIM_VERDICTS: dict[str, Transition] = {
         gettext_lazy("verify claims"),
         ALL_CLAIM - {C.DISPUTED},
         C.DISPUTED,
-        (_not_author, _dispute_explained),
+        (_not_author,),
         gettext_lazy("marked disputed"),
+        (_claim_as_seen, _dispute_explained),
     ),
     C.NOT_A_CLAIM: Transition(
         Review.Action.VERIFY,
@@ -271,6 +520,7 @@ CLAIM_VERDICTS: dict[str, Transition] = {
         C.NOT_A_CLAIM,
         (_not_author,),
         gettext_lazy("marked not a claim"),
+        (_claim_as_seen,),
     ),
 }
 
@@ -284,7 +534,7 @@ CONTENT_EDITS: dict[str, Transition] = {
         gettext_lazy("edit claims"),
         ALL_CLAIM,
         C.UNVERIFIED,
-        (_text_given,),
+        inputs=(_text_given,),
     ),
     "add_claim": Transition(
         Review.Action.EDIT,
@@ -292,7 +542,15 @@ CONTENT_EDITS: dict[str, Transition] = {
         gettext_lazy("add claims"),
         ALL_ANSWER,
         C.UNVERIFIED,
-        (_text_given, _block_exists),
+        inputs=(_text_given, _block_exists),
+    ),
+    "move_claim": Transition(
+        Review.Action.EDIT,
+        EDITOR_OR_REVIEWER,
+        gettext_lazy("move claims"),
+        ALL_CLAIM,
+        None,
+        inputs=(_block_exists,),
     ),
     "delete_claim": Transition(
         Review.Action.EDIT, EDITOR_OR_REVIEWER, gettext_lazy("delete claims"), ALL_CLAIM, None
@@ -309,7 +567,7 @@ CONTENT_EDITS: dict[str, Transition] = {
         gettext_lazy("revert claims"),
         ALL_CLAIM,
         C.UNVERIFIED,
-        (_reason_given,),
+        inputs=(_reason_given,),
     ),
 }
 
@@ -353,10 +611,50 @@ def _check(t: Transition, f: _Facts, *, status: str | None) -> None:
             _("This answer is %(status)s; only an answer that is %(allowed)s can be %(done)s.")
             % {"status": str(A(status).label).lower(), "allowed": _or_list(allowed), "done": t.done}
         )
-    for rule in t.rules:
+    for rule in (*t.rules, *t.inputs):
         message = rule(f)
         if message:
             raise TransitionError(message)
+
+
+def _refusal(t: Transition, f: _Facts, *, status: str) -> str | None:
+    """Why the call would be refused, leaving out what the person has yet to type."""
+    try:
+        _check(replace(t, inputs=()), f, status=status)
+    except TransitionError as error:
+        return str(error)
+    return None
+
+
+# The buttons an answer offers, in the order a page shows them.
+ANSWER_MOVES = ("submit", "approve", "request_changes", "publish", "withdraw")
+
+
+def available_actions(answer: Answer, user) -> list[Move]:
+    """The answer transitions `user` holds the role for and the answer's status allows now.
+
+    Each comes with the reason it would still be refused (unchecked claims, the four-eyes rule,
+    nothing live to withdraw), so a page can show the reason instead of a button that fails.
+    """
+    facts = _Facts(by=user, answer=answer)
+    moves = []
+    for name in ANSWER_MOVES:
+        t = ANSWER_TRANSITIONS[name]
+        if user is None or not user.has_perm(t.permission) or answer.status not in t.sources:
+            continue
+        moves.append(Move(name, _refusal(t, facts, status=answer.status)))
+    return moves
+
+
+def available_verdicts(claim: Claim, user) -> list[Move]:
+    """The verdicts `user` may give this claim now, each with the reason it would be refused."""
+    facts = _Facts(by=user, answer=claim.answer, claim=claim)
+    moves = []
+    for verdict, t in CLAIM_VERDICTS.items():
+        if user is None or not user.has_perm(t.permission):
+            continue
+        moves.append(Move(verdict, _refusal(t, facts, status=claim.status), C(verdict).label))
+    return moves
 
 
 # --- writing helpers
@@ -430,10 +728,59 @@ def _reopen(answer: Answer, by, reason: str) -> bool:
     # An approval covers the content it saw, not what came after.
     answer.approved_by = None
     answer.approved_at = None
+    answer.approved_content = None
     answer.updated_by = by
-    answer.save(update_fields=["status", "approved_by", "approved_at", "updated_by", "updated_at"])
+    answer.save(
+        update_fields=[
+            "status",
+            "approved_by",
+            "approved_at",
+            "approved_content",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     _record(answer, by, t.action, from_status, t.target, reason)
     return True
+
+
+def _reconcile(answer: Answer, by, *, what: str = "") -> bool:
+    """The one decider for changed content: verdicts and approvals hold only for what they saw.
+
+    A claim whose text or citations (or a cited source) differ from what its verdict covered is
+    unverified again; an approved, published or withdrawn answer whose content differs from its
+    approval goes back to draft. Each with a review event saying what changed.
+    """
+    claims = _load_claims(answer)
+    changed = False
+    for claim in claims:
+        if claim.status == C.UNVERIFIED:
+            continue
+        content = claim_content(claim)
+        if claim.verified_content == content:
+            continue
+        changes = describe_claim_changes(claim.verified_content, content)
+        from_status = claim.status
+        _unverify(claim, author=claim.author, by=by)
+        claim.save()
+        _record(
+            answer,
+            by,
+            Review.Action.RECHECK,
+            from_status,
+            claim.status,
+            _("Claim #%(id)s changed after it was checked: %(changes)s.")
+            % {"id": claim.pk, "changes": "; ".join(changes)},
+            claim=claim,
+        )
+        changed = True
+    if answer.status in ANSWER_TRANSITIONS["reopen"].sources:
+        content = answer_content(answer, claims)
+        if answer.approved_content != content:
+            changes = "; ".join(describe_answer_changes(answer.approved_content, content))
+            reason = f"{what}: {changes}" if what else changes
+            changed = _reopen(answer, by, reason) or changed
+    return changed
 
 
 _ANSWER_FIELDS = (
@@ -443,10 +790,12 @@ _ANSWER_FIELDS = (
     "submitted_at",
     "approved_by_id",
     "approved_at",
+    "approved_content",
     "withdrawn_reason",
     "withdrawn_at",
     "updated_by_id",
     "updated_at",
+    "version",
 )
 _CLAIM_FIELDS = (
     "text",
@@ -456,9 +805,11 @@ _CLAIM_FIELDS = (
     "author_id",
     "verified_by_id",
     "verified_at",
+    "verified_content",
     "note",
     "updated_by_id",
     "updated_at",
+    "version",
 )
 
 
@@ -467,7 +818,8 @@ def _sync(target, source, fields: tuple[str, ...]) -> None:
     if target is source:
         return
     for name in fields:
-        setattr(target, name, getattr(source, name))
+        if name in source.__dict__:
+            setattr(target, name, source.__dict__[name])
 
 
 def _comment(t: Transition, note: str) -> str:
@@ -475,16 +827,19 @@ def _comment(t: Transition, note: str) -> str:
     return f"{done}: {note.strip()}" if note.strip() else done
 
 
-def _answer_call(name: str, answer: Answer, by, *, note: str, **changes) -> Answer:
+def _answer_call(
+    name: str, answer: Answer, by, *, note: str, seen: Any = None, **changes
+) -> Answer:
     """Check and apply one answer transition that only sets fields."""
     t = ANSWER_TRANSITIONS[name]
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         locked = _lock_answer(answer.pk)
-        _check(t, _Facts(by=by, answer=locked, note=note), status=locked.status)
+        facts = _Facts(by=by, answer=locked, note=note, seen=seen)
+        _check(t, facts, status=locked.status)
         from_status = locked.status
         locked.status = t.target
         for attr, value in changes.items():
-            setattr(locked, attr, value)
+            setattr(locked, attr, value(facts) if callable(value) else value)
         locked.updated_by = by
         locked.save(update_fields=["status", "updated_by", "updated_at", *changes])
         _record(locked, by, t.action, from_status, t.target, note.strip())
@@ -508,6 +863,7 @@ def submit_answer(answer: Answer, *, by, note: str = "") -> Answer:
         submitted_at=now,
         approved_by=None,
         approved_at=None,
+        approved_content=None,
     )
 
 
@@ -516,10 +872,22 @@ def request_changes(answer: Answer, *, by, note: str) -> Answer:
     return _answer_call("request_changes", answer, by, note=note)
 
 
-def approve_answer(answer: Answer, *, by, note: str = "") -> Answer:
-    """in_review → approved; never by its submitter; every claim supported or not a claim."""
+def approve_answer(answer: Answer, *, by, note: str = "", seen: dict | str | None = None) -> Answer:
+    """in_review → approved; never by its submitter; every claim supported or not a claim.
+
+    The approval records the answer's content; publishing needs the content to be the same.
+    `seen` is the content the approver was shown (see `answer_content`); a page passes it so
+    that an answer changed after the page was opened is not approved unseen.
+    """
     return _answer_call(
-        "approve", answer, by, note=note, approved_by=by, approved_at=timezone.now()
+        "approve",
+        answer,
+        by,
+        note=note,
+        seen=seen,
+        approved_by=by,
+        approved_at=timezone.now(),
+        approved_content=lambda f: answer_content(f.answer, f.claims),
     )
 
 
@@ -543,13 +911,34 @@ def reopen_answer(answer: Answer, *, by, reason: str) -> Answer:
     a revert). A draft or an answer in review is left as it is.
     """
     t = ANSWER_TRANSITIONS["reopen"]
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         locked = _lock_answer(answer.pk)
         _check(t, _Facts(by=by, answer=locked, note=reason), status=None)
         if _reopen(locked, by, reason.strip()):
             _revision(locked, by, _("Reopened: %(reason)s") % {"reason": reason.strip()})
     _sync(answer, locked, _ANSWER_FIELDS)
     return locked
+
+
+def reconcile_answer(answer: Answer | int, *, by=None, what: str = "") -> bool:
+    """After content changed outside a workflow call: void what no longer matches.
+
+    Saves made elsewhere (a change form, an inline, reversion's revert and recover, the
+    importer, the shell) end here through the signal handlers below. `by` is the person
+    responsible when known (None for a shell). Returns whether anything was voided.
+    """
+    pk = answer.pk if isinstance(answer, Answer) else answer
+    with transaction.atomic(), workflow_writes():
+        try:
+            locked = _lock_answer(pk)
+        except TransitionError:
+            return False
+        changed = _reconcile(locked, by, what=what)
+        if changed:
+            _revision(locked, by, what or _("Content changed after it was checked"))
+    if isinstance(answer, Answer):
+        _sync(answer, locked, _ANSWER_FIELDS)
+    return changed
 
 
 def _next_version(answer: Answer) -> int:
@@ -560,7 +949,7 @@ def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
     """approved → published: write the next Publication, a snapshot of what was approved."""
     t = ANSWER_TRANSITIONS["publish"]
     summary = summary.strip()
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         locked = _lock_answer(answer.pk, for_payload=True)
         snapshot.prefetch_for_payload(locked)
         _check(t, _Facts(by=by, answer=locked), status=locked.status)
@@ -638,26 +1027,38 @@ def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
 
 
 def _claim_call(
-    t: Transition, claim: Claim, by, *, note: str = "", text: str = ""
+    t: Transition,
+    claim: Claim,
+    by,
+    *,
+    note: str = "",
+    text: str = "",
+    seen: Any = None,
+    block: int | None = None,
 ) -> tuple[Answer, Claim]:
     """Lock the claim and its answer, then check the call against its table entry."""
     answer, locked = _lock_claim(claim)
-    _check(
-        t, _Facts(by=by, answer=answer, claim=locked, note=note, text=text), status=locked.status
-    )
+    facts = _Facts(by=by, answer=answer, claim=locked, note=note, text=text, seen=seen, block=block)
+    _check(t, facts, status=locked.status)
     return answer, locked
 
 
 def _content_changed(answer: Answer, by, *, what: str) -> None:
-    """Every change to an answer's content ends here: reopen if needed, then one revision."""
-    _reopen(answer, by, what)
+    """Every change to an answer's content ends here: void what it changed, then one revision.
+
+    The answer row is saved too, so its version moves on: a page opened before the change is
+    stale, whichever of its claims changed.
+    """
+    _reconcile(answer, by, what=what)
+    answer.updated_by = by
+    answer.save(update_fields=["updated_by", "updated_at"])
     _revision(answer, by, what)
 
 
 def edit_claim(claim: Claim, *, by, text: str) -> Claim:
     """New text: the claim is unverified again and `by` is the author of its text."""
     text = text.strip()
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["edit_claim"]
         answer, locked = _claim_call(t, claim, by, text=text)
         if text == locked.text:
@@ -685,25 +1086,34 @@ def _unverify(claim: Claim, *, author, by) -> None:
     claim.author = author
     claim.verified_by = None
     claim.verified_at = None
+    claim.verified_content = None
     claim.note = ""
     claim.updated_by = by
 
 
-def verify_claim(claim: Claim, *, by, verdict: str, note: str = "") -> Claim:
-    """supported (with a citation), disputed (with a note) or not_a_claim; never by its author."""
+def verify_claim(
+    claim: Claim, *, by, verdict: str, note: str = "", seen: dict | str | None = None
+) -> Claim:
+    """supported (with a citation), disputed (with a note) or not_a_claim; never by its author.
+
+    The verdict records the claim's content (text, citations, their sources): it holds only
+    while that content is the same. `seen` is the content the reviewer was shown (see
+    `claim_content`); a page passes it so that a claim changed after it was opened is refused.
+    """
     if verdict not in CLAIM_VERDICTS:
         raise TransitionError(
             _("“%(verdict)s” is not a verdict; choose supported, disputed or not a claim.")
             % {"verdict": verdict}
         )
     note = note.strip()
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         t = CLAIM_VERDICTS[verdict]
-        answer, locked = _claim_call(t, claim, by, note=note)
+        answer, locked = _claim_call(t, claim, by, note=note, seen=seen)
         from_status = locked.status
         locked.status = t.target
         locked.verified_by = by
         locked.verified_at = timezone.now()
+        locked.verified_content = claim_content(locked)
         locked.note = note
         locked.updated_by = by
         locked.save()
@@ -720,7 +1130,7 @@ def verify_claim(claim: Claim, *, by, verdict: str, note: str = "") -> Claim:
 def mark_claim_unverified(claim: Claim, *, by, reason: str) -> Claim:
     """After a revert: the claim needs checking again, and `by`, who chose its text, cannot."""
     reason = reason.strip()
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["mark_unverified"]
         answer, locked = _claim_call(t, claim, by, note=reason)
         from_status = locked.status
@@ -736,7 +1146,7 @@ def add_claim(answer: Answer, *, by, text: str, block: int, position: int | None
     """A new, unverified claim written by `by`, at the end of its block unless placed."""
     t = CONTENT_EDITS["add_claim"]
     text = text.strip()
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         locked = _lock_answer(answer.pk)
         facts = _Facts(by=by, answer=locked, text=text, block=block)
         _check(t, facts, status=locked.status)
@@ -746,7 +1156,7 @@ def add_claim(answer: Answer, *, by, text: str, block: int, position: int | None
             position = max(earlier) + 1 if earlier else min(later, default=0)
         position = max(position, 0)
         Claim.objects.filter(answer=locked, position__gte=position).update(
-            position=F("position") + 1
+            position=F("position") + 1, version=F("version") + 1
         )
         claim = Claim.objects.create(
             answer=locked,
@@ -764,9 +1174,31 @@ def add_claim(answer: Answer, *, by, text: str, block: int, position: int | None
     return claim
 
 
+def move_claim(claim: Claim, *, by, block: int, position: int) -> Claim:
+    """Put a claim in another block or place; the answer's content changed, its text did not."""
+    with transaction.atomic(), workflow_writes():
+        t = CONTENT_EDITS["move_claim"]
+        answer, locked = _claim_call(t, claim, by, block=block)
+        position = max(position, 0)
+        if (locked.block, locked.position) == (block, position):
+            return locked
+        locked.block, locked.position = block, position
+        locked.updated_by = by
+        locked.save(update_fields=["block", "position", "updated_by", "updated_at"])
+        what = _("Moved claim #%(id)s to block %(block)d, place %(position)d") % {
+            "id": locked.pk,
+            "block": block,
+            "position": position,
+        }
+        _record(answer, by, t.action, locked.status, locked.status, what, claim=locked)
+        _content_changed(answer, by, what=what)
+    _sync(claim, locked, _CLAIM_FIELDS)
+    return locked
+
+
 def delete_claim(claim: Claim, *, by) -> Answer:
     """Remove a claim; returns its answer."""
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["delete_claim"]
         answer, locked = _claim_call(t, claim, by)
         what = _("Deleted claim #%(id)s: %(text)s") % {"id": locked.pk, "text": locked.text}
@@ -779,13 +1211,16 @@ def delete_claim(claim: Claim, *, by) -> Answer:
 def add_citation(
     claim: Claim, *, by, source: Source, pinpoint: str = "", quote: str = ""
 ) -> Citation:
-    """Cite a source for a claim; the claim keeps its status, an approved answer is reopened."""
-    with transaction.atomic():
+    """Cite a source for a claim; a verdict given before it no longer holds (it never saw it)."""
+    with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["add_citation"]
         answer, locked = _claim_call(t, claim, by)
         citation = Citation.objects.create(
             claim=locked, source=source, pinpoint=pinpoint.strip(), quote=quote.strip()
         )
+        # A claim's citations are part of it: a page opened before this is stale.
+        locked.updated_by = by
+        locked.save(update_fields=["updated_by", "updated_at"])
         what = _("Cited %(source)s for claim #%(id)s") % {"source": source, "id": locked.pk}
         _record(answer, by, t.action, locked.status, locked.status, what, claim=locked)
         _content_changed(answer, by, what=what)
@@ -794,7 +1229,7 @@ def add_citation(
 
 def remove_citation(citation: Citation, *, by) -> Claim:
     """Remove a citation; a supported claim left with none is unverified again."""
-    with transaction.atomic():
+    with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["remove_citation"]
         answer, locked = _claim_call(t, citation.claim, by)
         try:
@@ -807,7 +1242,8 @@ def remove_citation(citation: Citation, *, by) -> Claim:
         current.delete()
         if from_status == C.SUPPORTED and not locked.citations.exists():
             _unverify(locked, author=locked.author, by=by)
-            locked.save()
+        locked.updated_by = by
+        locked.save()
         what = _("Removed citation of %(source)s from claim #%(id)s") % {
             "source": current.source,
             "id": locked.pk,
@@ -816,3 +1252,92 @@ def remove_citation(citation: Citation, *, by) -> Claim:
         _content_changed(answer, by, what=what)
     _sync(citation.claim, locked, _CLAIM_FIELDS)
     return locked
+
+
+# --- content saved outside a workflow call: forms, inlines, revert, recover, importer, shell
+
+_acting = contextvars.ContextVar("claims_acting_user", default=None)
+
+
+@contextmanager
+def acting_as(user) -> Iterator[None]:
+    """Name the person behind the saves made in the block (a request, an import).
+
+    `user` may be a callable returning the user, so a request's user is only looked up when
+    something was actually saved.
+    """
+    token = _acting.set(user)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def _acting_user():
+    user = _acting.get()
+    if callable(user):
+        user = user()
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _answers_touched(instance) -> list[int]:
+    if isinstance(instance, Answer):
+        return [instance.pk]
+    if isinstance(instance, Claim):
+        return [instance.answer_id]
+    if isinstance(instance, Citation):
+        return list(Claim.objects.filter(pk=instance.claim_id).values_list("answer_id", flat=True))
+    if isinstance(instance, Question):
+        return list(Answer.objects.filter(question_id=instance.pk).values_list("pk", flat=True))
+    if isinstance(instance, Source):
+        return list(
+            Claim.objects.filter(citations__source=instance).values_list("answer_id", flat=True)
+        )
+    return []
+
+
+def _content_saved(sender, instance, created=False, **kwargs) -> None:
+    # A new answer, question or source has no verdict or approval to void yet.
+    if workflow_is_writing() or (created and sender in (Answer, Question, Source)):
+        return
+    touched = _answers_touched(instance)
+    if not touched:
+        return
+    # Only answers holding a verdict or an approval have anything to void; locked in id order.
+    with_verdicts = (
+        Answer.objects.filter(pk__in=touched)
+        .filter(
+            Q(status__in=ANSWER_TRANSITIONS["reopen"].sources)
+            | Q(claims__status__in=[C.SUPPORTED, C.DISPUTED, C.NOT_A_CLAIM])
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    what = _("%(model)s #%(id)s was changed") % {
+        "model": str(instance._meta.verbose_name).capitalize(),
+        "id": instance.pk,
+    }
+    by = _acting_user()
+    for pk in list(with_verdicts):
+        reconcile_answer(pk, by=by, what=what)
+
+
+def _content_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # Removed together with its answer or claim: nothing is left to judge.
+    origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if origin is not None and origin_model is not sender:
+        return
+    _content_saved(sender, instance)
+
+
+WATCHED_MODELS = (Answer, Question, Claim, Citation, Source)
+
+
+def connect_signals() -> None:
+    """Send every save of content, whatever made it, through `reconcile_answer`."""
+    for model in WATCHED_MODELS:
+        post_save.connect(_content_saved, sender=model, dispatch_uid=f"reconcile-{model.__name__}")
+        post_delete.connect(
+            _content_deleted, sender=model, dispatch_uid=f"reconcile-del-{model.__name__}"
+        )

@@ -26,7 +26,9 @@ from claims.admin_views import (
     StatusColumn,
     admin_url,
     compare_url,
+    posted_seen,
     report,
+    seen_field,
 )
 from claims.models import Citation, Claim
 from claims.snapshot import build_payload
@@ -49,12 +51,12 @@ admin.site.site_title = gettext_lazy("courtinfo editorial")
 admin.site.index_title = gettext_lazy("Work queues and content")
 
 
-def run_transition(answer: Answer, action: str, *, by, note: str = "") -> None:
+def run_transition(answer: Answer, action: str, *, by, note: str = "", seen=None) -> None:
     wf = workflow
     if action == "submit":
         wf.submit_answer(answer, by=by, note=note)
     elif action == "approve":
-        wf.approve_answer(answer, by=by, note=note)
+        wf.approve_answer(answer, by=by, note=note, seen=seen)
     elif action == "request_changes":
         wf.request_changes(answer, by=by, note=note)
     elif action == "publish":
@@ -140,14 +142,10 @@ class QuestionAdmin(EditorialAdmin):
         return Publication.objects.filter(answer__question=obj).exists()
 
     def save_model(self, request, obj, form, change):
+        # What the edit means for the answer's approval is the workflow's to decide (it hears
+        # of every save of a question).
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        answer = Answer.objects.filter(question=obj).first()
-        if change and answer and form.has_changed() and answer.status in _REOPENED_BY_EDIT:
-            workflow.reopen_answer(answer, by=request.user, reason=_("The question was edited."))
-
-
-_REOPENED_BY_EDIT = (Answer.Status.APPROVED, Answer.Status.PUBLISHED)
 
 
 class ClaimInline(admin.TabularInline):
@@ -333,15 +331,12 @@ class AnswerAdmin(EditorialAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        if change and form.has_changed() and obj.status in _REOPENED_BY_EDIT:
-            workflow.reopen_answer(obj, by=request.user, reason=_("The answer was edited."))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Claim:
             return super().save_formset(request, form, formset, change)
         wf = workflow
         answer = form.instance
-        moved = False
         for claim_form in formset.forms:
             claim = claim_form.instance
             if not claim_form.has_changed() and claim.pk:
@@ -364,17 +359,7 @@ class AnswerAdmin(EditorialAdmin):
             stored = Claim.objects.get(pk=claim.pk)
             if stored.text != data["text"]:
                 wf.edit_claim(stored, by=request.user, text=data["text"])
-            if (stored.position, stored.block) != (data["position"], data["block"]):
-                Claim.objects.filter(pk=claim.pk).update(
-                    position=data["position"],
-                    block=data["block"],
-                    updated_by=request.user,
-                    updated_at=timezone.now(),
-                )
-                moved = True
-        answer.refresh_from_db()
-        if moved and answer.status in _REOPENED_BY_EDIT:
-            wf.reopen_answer(answer, by=request.user, reason=_("Claims were reordered."))
+            wf.move_claim(stored, by=request.user, block=data["block"], position=data["position"])
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     # The change page: workflow buttons and the claim review panel.
@@ -388,17 +373,6 @@ class AnswerAdmin(EditorialAdmin):
 
     def workflow_context(self, request, answer: Answer) -> dict:
         user = request.user
-        transitions = []
-        table = workflow.ANSWER_TRANSITIONS
-        for action, label, note in ANSWER_BUTTONS:
-            rule = table[action]
-            if answer.status not in rule.sources or not user.has_perm(rule.permission):
-                continue
-            if action == "approve" and answer.submitted_by_id == user.pk:
-                continue
-            if action == "withdraw" and answer.live_publication_id is None:
-                continue
-            transitions.append({"action": action, "label": label, "note": note})
         claims = list(
             answer.claims.select_related("author", "verified_by")
             .prefetch_related(
@@ -406,15 +380,30 @@ class AnswerAdmin(EditorialAdmin):
             )
             .order_by("block", "position", "id")
         )
-        can_verify = user.has_perm("claims.verify_claim")
+        # The workflow says which moves this person has; the page only shows them.
+        buttons = {action: (label, note) for action, label, note in ANSWER_BUTTONS}
+        transitions = []
+        for move in workflow.available_actions(answer, user):
+            label, note = buttons[move.action]
+            transitions.append(
+                {"action": move.action, "label": label, "note": note, "refusal": move.refusal}
+            )
         for claim in claims:
-            claim.can_verify = can_verify and claim.author_id != user.pk
+            claim.answer = answer
+            moves = workflow.available_verdicts(claim, user)
+            claim.verdict_moves = [m for m in moves if m.allowed]
+            claim.verdict_refusal = next(
+                (m.refusal for m in moves if not m.allowed and m.action == "not_a_claim"), None
+            )
+            claim.can_verify = bool(claim.verdict_moves)
+            claim.seen = seen_field(workflow.claim_content(claim))
         live = answer.live_publication
         latest = Version.objects.get_for_object(answer).only("pk").first()
         return {
             "transitions": transitions,
+            "answer_seen": seen_field(workflow.answer_content(answer, claims)),
             "review_claims": claims,
-            "can_verify": can_verify,
+            "can_verify": any(claim.can_verify for claim in claims),
             "verdicts": [
                 ("supported", _("Supported")),
                 ("disputed", _("Disputed")),
@@ -448,7 +437,13 @@ class AnswerAdmin(EditorialAdmin):
         answer = self.acted_on(request, object_id)
         action = request.POST.get("action", "")
         try:
-            run_transition(answer, action, by=request.user, note=request.POST.get("note", ""))
+            run_transition(
+                answer,
+                action,
+                by=request.user,
+                note=request.POST.get("note", ""),
+                seen=posted_seen(request),
+            )
         except workflow.TransitionError as error:
             messages.error(request, str(error))
         else:
@@ -576,9 +571,7 @@ class AnswerAdmin(EditorialAdmin):
         reason = _("Reverted to an earlier version.")
         for claim in Claim.objects.filter(pk__in=claim_ids):
             wf.mark_claim_unverified(claim, by=request.user, reason=reason)
-        obj.refresh_from_db()
-        if obj.status in _REOPENED_BY_EDIT:
-            wf.reopen_answer(obj, by=request.user, reason=reason)
+        wf.reconcile_answer(obj, by=request.user, what=reason)
 
     # Changelist actions: each item through the workflow; refusals reported one by one.
 

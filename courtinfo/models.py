@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from courtinfo.editing import EditConflict, workflow_is_writing
+
 
 @reversion.register()
 class Jurisdiction(models.Model):
@@ -47,7 +49,13 @@ class Topic(models.Model):
 
 
 class EditedModel(models.Model):
-    """Who changed a row last and when; change forms use it to refuse saving over a newer edit."""
+    """Content a person edits: who changed it last, and a version that every UPDATE bumps.
+
+    Every save of an existing row goes through `_do_update`, whatever called it (a form, the
+    shell, reversion's revert, the importer): it increments `version` in the same UPDATE, checks
+    the version a change form opened (`expect_version`), and leaves the columns named in
+    `workflow_fields` as the database has them unless claims.workflow is writing.
+    """
 
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -58,9 +66,40 @@ class EditedModel(models.Model):
         related_name="+",
         editable=False,
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Columns only claims.workflow writes (statuses, verdicts, the live publication).
+    workflow_fields: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
+
+    def expect_version(self, version: int) -> None:
+        """The next save writes only if the row is still at `version`, else raises EditConflict."""
+        self.__dict__["_expected_version"] = version
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        writing = workflow_is_writing()
+        kept = [
+            (field, model, value)
+            for field, model, value in values
+            if field.attname != "version" and (writing or field.attname not in self.workflow_fields)
+        ]
+        kept.append((self._meta.get_field("version"), None, models.F("version") + 1))
+        expected = self.__dict__.pop("_expected_version", None)
+        if expected is not None:
+            base_qs = base_qs.filter(version=expected)
+        updated = super()._do_update(base_qs, using, pk_val, kept, update_fields, forced_update)
+        if (
+            not updated
+            and expected is not None
+            and type(self)._base_manager.using(using).filter(pk=pk_val).exists()
+        ):
+            raise EditConflict(self, expected)
+        current = expected if expected is not None else self.__dict__.get("version")
+        if updated and isinstance(current, int):
+            self.version = current + 1
+        return updated
 
 
 @reversion.register()
@@ -189,9 +228,25 @@ class Answer(EditedModel):
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_reason = models.TextField(blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What the approver approved (see claims.workflow.answer_content); publishing needs a match.
+    approved_content = models.JSONField(null=True, blank=True, editable=False)
     # sha256 of the content as last imported; differs from the current content once a person edits.
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    workflow_fields = frozenset(
+        {
+            "status",
+            "live_publication_id",
+            "submitted_by_id",
+            "submitted_at",
+            "approved_by_id",
+            "approved_at",
+            "approved_content",
+            "withdrawn_reason",
+            "withdrawn_at",
+        }
+    )
 
     class Meta:
         ordering = ["question__jurisdiction__name", "question__position"]

@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from claims import workflow
 from claims.models import Citation, Claim, Source
 from claims.snapshot import body_text as snapshot_body_text
 from claims.snapshot import build_payload
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 
@@ -72,6 +74,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Claim number {n} is a statement of fact.")
     position = factory.Sequence(lambda n: n)
     block = 0
+    # Every claim's text has an author (imported text is the importer's).
+    author = factory.LazyFunction(lambda: _person("author-of-record", "Ann", "Author"))
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -102,6 +106,13 @@ def _person(username: str, first: str, last: str):
 
 
 def _payload(o) -> dict:
+    # Fixture state written as the workflow would have left it: verdicts and the approval
+    # cover exactly the content they were given on.
+    with workflow_writes():
+        return _write_reviewed(o)
+
+
+def _write_reviewed(o) -> dict:
     """Write the answer's claims and citations as `blocks` describes, then snapshot them.
 
     `blocks` is [(kind, number, [(claim text, [Source, …]), …]), …]; a claim with sources is
@@ -121,12 +132,15 @@ def _payload(o) -> dict:
             claim.text, claim.position, claim.block = text, position, index
             claim.status = Claim.Status.SUPPORTED if cited else Claim.Status.NOT_A_CLAIM
             claim.verified_by, claim.verified_at = reviewer, reviewed_at
+            claim.author = claim.author or _person("author-of-record", "Ann", "Author")
             claim.save()
             claim.citations.all().delete()
             for source in cited:
                 Citation.objects.create(
                     claim=claim, source=source, pinpoint="§ 1", quote=source.title
                 )
+            claim.verified_content = workflow.claim_content(claim)
+            claim.save(update_fields=["verified_content"])
             position += 1
     Claim.objects.filter(pk__in=[claim.pk for claim in existing[position:]]).delete()
     answer.blocks = [{"kind": kind, "number": number} for kind, number, _ in o.blocks]
@@ -134,6 +148,8 @@ def _payload(o) -> dict:
     answer.submitted_at = answer.approved_at = reviewed_at
     answer.approved_by = reviewer
     answer.save()
+    answer.approved_content = workflow.answer_content(Answer.objects.get(pk=answer.pk))
+    answer.save(update_fields=["approved_content"])
     # Drop any prefetched claims so the snapshot reads what was just written.
     answer = Answer.objects.get(pk=answer.pk)
     return build_payload(

@@ -11,6 +11,7 @@ from claims import workflow
 from claims.models import Citation, Claim, Source
 from courtinfo.models import Answer
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, SourceFactory
+from tests.html_forms import find_form, form_data, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,36 @@ def claim_url(claim: Claim, view: str = "change", *args) -> str:
 
 
 def verify(client, claim: Claim, verdict: str, note: str = "", next_url: str = ""):
-    return client.post(
-        claim_url(claim, "verify"), {"verdict": verdict, "note": note, "next": next_url}
+    """Press a verdict button on the claim's page (or on the answer page at `next_url`)."""
+    return submit(
+        client,
+        next_url or claim_url(claim),
+        form_action=claim_url(claim, "verify"),
+        press=("verdict", verdict),
+        note=note,
+    )
+
+
+def forge_verdict(client, claim: Claim, verdict: str, note: str = "", next_url: str = ""):
+    """What a crafted request posts: a verdict the page did not offer, with the page's fields."""
+    page = client.get(claim_url(claim)).content.decode()
+    try:
+        form = find_form(page, form_action=claim_url(claim, "verify"))
+    except AssertionError:  # the page offers no verdict at all: post the bare fields
+        data = {"verdict": verdict, "note": note, "next": next_url}
+    else:
+        data = form_data(form, verdict=verdict, note=note, next=next_url)
+    return client.post(claim_url(claim, "verify"), data)
+
+
+def bulk(client, action: str, claims: list[Claim]):
+    """Tick claims in the claims list and run an action, posting what the list rendered."""
+    return submit(
+        client,
+        reverse("admin:claims_claim_changelist"),
+        form_id="changelist-form",
+        action=action,
+        _selected_action=[c.pk for c in claims],
     )
 
 
@@ -111,7 +140,7 @@ def test_reviewer_verifies_from_the_answer_page(client, reviewer):
 def test_supported_without_citation_is_refused_with_reason(client, reviewer):
     claim = ClaimFactory()
     client.force_login(reviewer)
-    response = verify(client, claim, "supported")
+    response = forge_verdict(client, claim, "supported")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
     (message,) = messages_of(response)
@@ -133,7 +162,7 @@ def test_author_cannot_verify_own_text(client, reviewer):
     claim = cited_claim()
     workflow.edit_claim(claim, by=reviewer, text="My own words.")
     client.force_login(reviewer)
-    verify(client, claim, "supported")
+    forge_verdict(client, claim, "supported")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
 
@@ -141,14 +170,14 @@ def test_author_cannot_verify_own_text(client, reviewer):
 def test_verify_redirect_ignores_foreign_next(client, reviewer):
     claim = cited_claim()
     client.force_login(reviewer)
-    response = verify(client, claim, "supported", next_url="https://evil.example/")
+    response = forge_verdict(client, claim, "supported", next_url="https://evil.example/")
     assert response["Location"].startswith(claim_url(claim))
 
 
 def test_editor_cannot_verify(client, editor):
     claim = cited_claim()
     client.force_login(editor)
-    response = verify(client, claim, "supported")
+    response = forge_verdict(client, claim, "supported")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
     assert "Reviewer" in messages_of(response)[0]
@@ -161,10 +190,7 @@ def test_mark_supported_action_passes_cited_and_reports_uncited(client, reviewer
     good = cited_claim()
     bare = ClaimFactory(answer=good.answer)
     client.force_login(reviewer)
-    response = client.post(
-        reverse("admin:claims_claim_changelist"),
-        {"action": "mark_supported", "_selected_action": [good.pk, bare.pk]},
-    )
+    response = bulk(client, "mark_supported", [good, bare])
     good.refresh_from_db()
     bare.refresh_from_db()
     assert good.status == Claim.Status.SUPPORTED
@@ -177,10 +203,7 @@ def test_mark_supported_action_passes_cited_and_reports_uncited(client, reviewer
 def test_mark_not_a_claim_action(client, reviewer):
     claim = ClaimFactory(text="Ask a lawyer.")
     client.force_login(reviewer)
-    client.post(
-        reverse("admin:claims_claim_changelist"),
-        {"action": "mark_not_a_claim", "_selected_action": [claim.pk]},
-    )
+    bulk(client, "mark_not_a_claim", [claim])
     claim.refresh_from_db()
     assert claim.status == Claim.Status.NOT_A_CLAIM
 

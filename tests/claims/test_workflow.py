@@ -526,13 +526,16 @@ def test_editing_during_review_keeps_review_but_blocks_approval(cast, reviewer, 
     assert approve_answer(answer, by=reviewer).status == S.APPROVED
 
 
-def test_adding_a_citation_reopens_an_approved_answer_but_keeps_the_claim_status(cast, editor):
+def test_a_citation_added_after_verification_voids_the_verdict_and_reopens(cast, editor):
     answer = _approved(cast)
     claim = answer.claims.first()
     add_citation(claim, by=editor, source=SourceFactory(), pinpoint="§ 3", quote="Shall.")
     claim.refresh_from_db()
     answer.refresh_from_db()
-    assert (answer.status, claim.status) == (S.DRAFT, CS.SUPPORTED)
+    # The reviewer never saw the new source: the claim has to be checked again.
+    assert (answer.status, claim.status) == (S.DRAFT, CS.UNVERIFIED)
+    event = claim.reviews.filter(action=Review.Action.RECHECK).get()
+    assert "added" in event.note
 
 
 def test_adding_a_claim_reopens_a_published_answer(cast, editor):
