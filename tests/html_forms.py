@@ -1,4 +1,4 @@
-"""Forms as a browser posts them: the fields the rendered page contains, plus what a person types."""
+"""Forms as a browser posts them: the fields a rendered page contains, plus what a person types."""
 
 from __future__ import annotations
 
