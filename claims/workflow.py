@@ -62,6 +62,7 @@ Rule = Callable[[_Facts], str | None]
 class Transition:
     """One row of a state table: who may do it, from which statuses, to which, under which rules.
 
+    `applies` says whether the move makes sense at all (a page does not offer it otherwise);
     `rules` are about the object and the person; `inputs` about what the person typed (a note,
     a text), so they are checked on the call only, not when listing the moves a person has.
     """
@@ -74,6 +75,7 @@ class Transition:
     rules: tuple[Rule, ...] = ()
     done: str = ""
     inputs: tuple[Rule, ...] = ()
+    applies: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -470,9 +472,10 @@ ANSWER_TRANSITIONS: dict[str, Transition] = {
         # Whatever is being edited, what counts is that something is live.
         ALL_ANSWER - {A.WITHDRAWN},
         A.WITHDRAWN,
-        (_has_live_publication,),
+        (),
         gettext_lazy("withdrawn"),
         (_withdraw_reason_given,),
+        (_has_live_publication,),
     ),
     # Any change to the content of an approved, published or withdrawn answer (its question,
     # layout, claims, citations, their sources or a verdict) sends it back to draft; the live
@@ -611,7 +614,7 @@ def _check(t: Transition, f: _Facts, *, status: str | None) -> None:
             _("This answer is %(status)s; only an answer that is %(allowed)s can be %(done)s.")
             % {"status": str(A(status).label).lower(), "allowed": _or_list(allowed), "done": t.done}
         )
-    for rule in (*t.rules, *t.inputs):
+    for rule in (*t.applies, *t.rules, *t.inputs):
         message = rule(f)
         if message:
             raise TransitionError(message)
@@ -641,6 +644,8 @@ def available_actions(answer: Answer, user) -> list[Move]:
     for name in ANSWER_MOVES:
         t = ANSWER_TRANSITIONS[name]
         if user is None or not user.has_perm(t.permission) or answer.status not in t.sources:
+            continue
+        if any(rule(facts) for rule in t.applies):
             continue
         moves.append(Move(name, _refusal(t, facts, status=answer.status)))
     return moves
