@@ -196,6 +196,7 @@ class AnswerAdmin(EditorialAdmin):
         "approved_by",
         "review_due_on",
         "updated_at",
+        "seen",
     ]
     list_select_related = [
         "question__jurisdiction",
@@ -250,7 +251,15 @@ class AnswerAdmin(EditorialAdmin):
     diff_labels = {"question_id": gettext_lazy("Question")}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_total=Count("claims"))
+        claims = Claim.objects.prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(claim_total=Count("claims"))
+            .prefetch_related(Prefetch("claims", queryset=claims))
+        )
 
     def get_object(self, request, object_id, from_field=None):
         queryset = Answer.objects.select_related(
@@ -575,11 +584,23 @@ class AnswerAdmin(EditorialAdmin):
 
     # Changelist actions: each item through the workflow; refusals reported one by one.
 
+    @admin.display(description="")
+    def seen(self, obj: Answer):
+        # Posted with a bulk approval: the answer as this list knew it, so an answer changed
+        # after the list was loaded is refused rather than approved unseen.
+        claims = sorted(obj.claims.all(), key=lambda c: (c.block, c.position, c.pk))
+        return format_html(
+            '<input type="hidden" name="seen-{}" value="{}">',
+            obj.pk,
+            workflow.fingerprint(workflow.answer_content(obj, claims)),
+        )
+
     def _bulk(self, request, queryset, action: str, verb: str):
         done, errors = 0, []
         for answer in queryset:
             try:
-                run_transition(answer, action, by=request.user)
+                seen = posted_seen(request, f"seen-{answer.pk}") if action == "approve" else None
+                run_transition(answer, action, by=request.user, seen=seen)
                 done += 1
             except workflow.TransitionError as error:
                 errors.append((answer, str(error)))

@@ -17,8 +17,20 @@ from tests.factories import (
     QuestionFactory,
     SourceFactory,
 )
+from tests.html_forms import find_form, form_data, submit
 
 pytestmark = pytest.mark.django_db
+
+
+def run_action(client, action: str, answers: list):
+    """Tick answers in the rendered answers list and run an action, as a person does."""
+    return submit(
+        client,
+        reverse("admin:courtinfo_answer_changelist"),
+        form_id="changelist-form",
+        action=action,
+        _selected_action=[a.pk for a in answers],
+    )
 
 
 def messages_of(response) -> list[str]:
@@ -203,22 +215,58 @@ def test_approve_action_refuses_own_submission(client, editor, reviewer):
         workflow.verify_claim(claim, by=reviewer, verdict="supported")
     editor.groups.add(*reviewer.groups.all())
     client.force_login(editor)
-    response = client.post(
-        reverse("admin:courtinfo_answer_changelist"),
-        {"action": "approve", "_selected_action": [answer.pk]},
-    )
+    response = run_action(client, "approve", [answer])
     answer.refresh_from_db()
     assert answer.status == Answer.Status.IN_REVIEW
     assert messages_of(response)
 
 
+def test_approve_action_approves_what_the_list_showed(client, editor, reviewer):
+    answer = in_review(editor)
+    for claim in answer.claims.all():
+        workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    client.force_login(reviewer)
+    run_action(client, "approve", [answer])
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.APPROVED
+
+
+def test_approve_action_refuses_an_answer_changed_after_the_list_was_loaded(
+    client, editor, reviewer
+):
+    answer = in_review(editor)
+    for claim in answer.claims.all():
+        workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:courtinfo_answer_changelist")).content.decode()
+    question = answer.question
+    question.text = "A question reworded meanwhile?"
+    question.save()
+    form = find_form(page, form_id="changelist-form")
+    data = form_data(form, action="approve", _selected_action=[answer.pk])
+    response = client.post(reverse("admin:courtinfo_answer_changelist"), data)
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.IN_REVIEW
+    assert any("changed after you opened the page" in m for m in messages_of(response))
+
+
+def test_approve_action_without_the_list_fields_is_refused(client, editor, reviewer):
+    answer = in_review(editor)
+    for claim in answer.claims.all():
+        workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    client.force_login(reviewer)
+    client.post(
+        reverse("admin:courtinfo_answer_changelist"),
+        {"action": "approve", "_selected_action": [answer.pk]},
+    )
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.IN_REVIEW
+
+
 def test_publish_action_publishes_approved(client, editor, reviewer, publisher):
     answer = approved(editor, reviewer)
     client.force_login(publisher)
-    client.post(
-        reverse("admin:courtinfo_answer_changelist"),
-        {"action": "publish", "_selected_action": [answer.pk]},
-    )
+    run_action(client, "publish", [answer])
     answer.refresh_from_db()
     assert answer.status == Answer.Status.PUBLISHED
 
