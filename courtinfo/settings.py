@@ -1,6 +1,7 @@
 """Settings for courtinfo, read from the environment (see README)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    "axes",
     "courtinfo",
     "claims",
 ]
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused for a lockout into the lockout page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "courtinfo.urls"
@@ -114,6 +118,20 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 
 LOGIN_URL = "admin:login"
+
+# Sign-in throttling (django-axes). The axes backend comes first so that a locked-out sign-in is
+# refused before any password is checked. A lockout holds for one username from one address:
+# guessing one account's password from one place is stopped, while nobody can lock a colleague
+# out from elsewhere, and people sharing an office address are not locked out with the guesser.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("COURTINFO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("COURTINFO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Legal information goes stale: every publication is due for re-review after this many days.
 COURTINFO_REVIEW_INTERVAL_DAYS = int(os.environ.get("COURTINFO_REVIEW_INTERVAL_DAYS", "180"))
