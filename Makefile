@@ -1,4 +1,16 @@
 # courtinfo: `make run` serves the demo site, `make test` runs every check.
+#
+# Dependencies are declared once, in pyproject.toml (`dependencies`, and the `dev` extra for tests
+# and tools). The lock files are compiled from it with pip-tools (`.venv/bin/pip install pip-tools`);
+# dev.txt is constrained by main.txt so both pin the same versions. After editing pyproject.toml:
+#
+#   .venv/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+#       --no-emit-find-links --output-file requirements/main.txt pyproject.toml
+#   .venv/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+#       --no-emit-find-links --extra dev --constraint requirements/main.txt \
+#       --output-file requirements/dev.txt pyproject.toml
+#
+# Add --upgrade (or --upgrade-package NAME) to move pins forward; run both, main.txt first.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,10 +21,10 @@ DEV_ENV := DJANGO_DEBUG=1
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements/main.txt requirements/dev.txt $(wildcard package-lock.json)
+$(VENV)/.installed: requirements/dev.txt $(wildcard package-lock.json)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "courtinfo needs Python 3.11 or newer; set PYTHON=python3.x")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/main.txt -r requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@# axe-core is only for the accessibility test; without npm that test skips (and fails in CI).
 	@if [ -f package.json ] && command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 	@touch $@

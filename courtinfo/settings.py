@@ -1,6 +1,7 @@
 """Settings for courtinfo, read from the environment (see README)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    "axes",
     "courtinfo",
     "claims",
 ]
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "claims.middleware.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused for a lockout into the lockout page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "courtinfo.urls"
@@ -116,6 +120,20 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 LOGIN_URL = "admin:login"
 
+# Sign-in throttling (django-axes). The axes backend comes first so that a locked-out sign-in is
+# refused before any password is checked. A lockout holds for one username from one address:
+# guessing one account's password from one place is stopped, while nobody can lock a colleague
+# out from elsewhere, and people sharing an office address are not locked out with the guesser.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("COURTINFO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("COURTINFO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
 # Legal information goes stale: every publication is due for re-review after this many days.
 COURTINFO_REVIEW_INTERVAL_DAYS = int(os.environ.get("COURTINFO_REVIEW_INTERVAL_DAYS", "180"))
 # Demo mode marks every public page as demonstration data (see `make run`).
@@ -128,12 +146,16 @@ SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Only a proxy that sets X-Forwarded-Proto itself (and drops the client's) may be trusted with it;
+# otherwise any client could declare its plain-HTTP request secure.
+if _env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

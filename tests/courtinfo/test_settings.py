@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,13 +27,37 @@ def test_production_settings_refuse_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
-def test_production_settings_pass_check_deploy():
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x9Qz" * 12,
+    "DJANGO_ALLOWED_HOSTS": "courtinfo.example.org",
+}
+
+
+@pytest.mark.parametrize("proxy", [{}, {"DJANGO_BEHIND_TLS_PROXY": "1"}], ids=["direct", "proxy"])
+def test_production_settings_pass_check_deploy(proxy):
     result = _run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        DJANGO_SECRET_KEY="a-long-random-production-key-" + "x9Qz" * 12,
-        DJANGO_ALLOWED_HOSTS="courtinfo.example.org",
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION, **proxy
     )
     assert result.returncode == 0, result.stderr
+
+
+def _is_secure_with_forwarded_https(**env: str) -> str:
+    script = (
+        "import django; django.setup();"
+        "from django.test import RequestFactory;"
+        "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+    )
+    result = _run(["-c", script], **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_forwarded_proto_is_not_trusted_by_default():
+    assert _is_secure_with_forwarded_https() == "False"
+
+
+def test_forwarded_proto_is_trusted_behind_a_tls_proxy():
+    assert _is_secure_with_forwarded_https(DJANGO_BEHIND_TLS_PROXY="1") == "True"
 
 
 def test_cache_url_selects_redis_and_round_trips():
