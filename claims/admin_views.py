@@ -26,8 +26,8 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from claims import workflow
-from claims.diff import ClaimChange, FieldChange, diff_claims, diff_fields
 from claims.models import Source
+from courtinfo.diff import ClaimChange, FieldChange, diff_claims, diff_fields
 
 STALE_FIELD = "_opened_stamp"
 

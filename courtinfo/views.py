@@ -16,9 +16,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from claims.diff import diff_payloads
 from courtinfo import search as fulltext
 from courtinfo import selectors
+from courtinfo.diff import diff_payloads
 from courtinfo.filters import PublicationFilter, TopicFilter
 from courtinfo.models import Publication
 

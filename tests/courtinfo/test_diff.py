@@ -2,7 +2,7 @@
 
 from django.utils.safestring import SafeString
 
-from claims.diff import (
+from courtinfo.diff import (
     CLAIM_ADDED,
     CLAIM_CHANGED,
     CLAIM_REMOVED,
