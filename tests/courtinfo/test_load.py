@@ -658,18 +658,17 @@ def waits_for_a_lock(pid: int) -> bool:
     return row is not None and row[0] == "Lock"
 
 
-def racing_people():
-    return (
-        UserFactory(username="racing-editor", groups=["Editors"], password=None),
-        UserFactory(username="racing-reviewer", groups=["Reviewers"], password=None),
-    )
+def seed_imported_for_a_race() -> tuple:
+    """The seed imported by an editor; a reviewer; the claim the reviewer is about to edit."""
+    editor = UserFactory(username="racing-editor", groups=["Editors"], password=None)
+    reviewer = UserFactory(username="racing-reviewer", groups=["Reviewers"], password=None)
+    load(seed(), user=editor)
+    return editor, reviewer, Claim.objects.get(answer__question__position=2, position=2)
 
 
 @on_postgresql
 def test_an_edit_committed_while_a_reimport_runs_is_kept_and_reported(monkeypatch):
-    editor, reviewer = racing_people()
-    load(seed(), user=editor)
-    claim = Claim.objects.get(answer__question__position=2, position=2)
+    editor, reviewer, claim = seed_imported_for_a_race()
 
     reimport = PausedReimport(monkeypatch, by=editor).start()
     try:
@@ -689,9 +688,7 @@ def test_an_edit_committed_while_a_reimport_runs_is_kept_and_reported(monkeypatc
 
 @on_postgresql
 def test_a_reimport_waits_for_an_edit_in_progress_then_leaves_it_alone(monkeypatch):
-    editor, reviewer = racing_people()
-    load(seed(), user=editor)
-    claim = Claim.objects.get(answer__question__position=2, position=2)
+    editor, reviewer, claim = seed_imported_for_a_race()
 
     reimport = PausedReimport(monkeypatch, by=editor).start()
     try:
