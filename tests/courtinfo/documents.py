@@ -12,7 +12,8 @@ _FORMAT = st.sampled_from(["1", "2", "0", "9", ".", ". ", "?", " ", "\t", "\n", 
 _WORDS = st.sampled_from(["Missouri", "court", "ICE", "Mo. Rev. Stat. § 67.307", "e.g.", "U.S."])
 _ANY_CHARACTER = st.characters(codec="utf-8")
 _NUMBER = st.one_of(
-    st.integers(0, 30).map(str),
+    st.sampled_from(["0", "00"]),
+    st.integers(1, 30).map(str),
     st.integers(1, 12).map(lambda digits: "9" * digits),
     # Python's int() refuses more than 4,300 digits.
     st.integers(4_290, 4_400).map(lambda digits: "1" * digits),
