@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http.multipartparser import MultiPartParserError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_protect
 
 from courtinfo.importer.load import (
     ImportRefused,
@@ -23,6 +32,8 @@ from courtinfo.importer.parse import MAX_FILE_BYTES, ParseError, parse_document
 from courtinfo.models import Jurisdiction, Topic
 
 IMPORT_PERMISSION = "courtinfo.add_question"
+# Room in a request body for the form's other fields and the multipart headers of 100 files.
+_FORM_ROOM = 64 * 1024
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -160,26 +171,118 @@ def _add_message(request, result: FileResult) -> None:
         messages.success(request, text)
 
 
+class UploadLimit(FileUploadHandler):
+    """Stops reading an upload once its files together pass the limit.
+
+    The import page refuses a declared length over the limit before reading anything; this
+    catches what that lets through: the room left for the form's other fields, and a body whose
+    server passes it on without a declared length.
+    """
+
+    def __init__(self, request, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 def import_view(model_admin, request) -> TemplateResponse:
-    """Show the import form; on POST import each file on its own and show what each did."""
+    """Show the import form; on POST import each file on its own and show what each did.
+
+    The view is exempt from the CSRF middleware, which would read the whole body first: the
+    size of the upload is checked before anything of it is read, and the CSRF check follows.
+    """
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
+    if request.method != "POST":
+        return _page(model_admin, request, ImportForm())
+    limit = settings.COURTINFO_IMPORT_MAX_UPLOAD_BYTES
+    declared = _declared_length(request)
+    if declared > limit + _FORM_ROOM:
+        return _refusal(model_admin, request, _too_large(declared, limit), status=413)
+    upload_limit = UploadLimit(request, limit=limit)
+    request.upload_handlers.insert(0, upload_limit)
+    try:
+        # Read here, under the limit, so that what Django refuses is explained on the page.
+        request.FILES  # noqa: B018
+    except TooManyFilesSent:
+        return _refusal(model_admin, request, _too_many_files(), status=400)
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError) as error:
+        message = _("The upload could not be read as a form (%(error)s); nothing was imported.")
+        return _refusal(model_admin, request, message % {"error": error}, status=400)
+    if upload_limit.exceeded:
+        return _refusal(model_admin, request, _too_large(upload_limit.received, limit), status=413)
+    return _import_files(request, model_admin)
+
+
+@csrf_protect
+def _import_files(request, model_admin) -> TemplateResponse:
     results: list[FileResult] = []
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            for upload in form.cleaned_data["files"]:
-                result = import_upload(
-                    upload,
-                    jurisdiction=form.cleaned_data["jurisdiction"],
-                    topic_name=form.cleaned_data["topic"],
-                    dry_run=form.cleaned_data["dry_run"],
-                    user=request.user,
-                )
-                _add_message(request, result)
-                results.append(result)
-    else:
-        form = ImportForm()
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        for upload in form.cleaned_data["files"]:
+            result = import_upload(
+                upload,
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                topic_name=form.cleaned_data["topic"],
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
+            )
+            _add_message(request, result)
+            results.append(result)
+    return _page(model_admin, request, form, results)
+
+
+def _declared_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g} MB"
+
+
+def _too_large(size: int, limit: int) -> str:
+    return _(
+        "The upload is larger than the limit: %(size)s bytes or more were sent, and the files "
+        "sent together may be at most %(limit)s bytes (%(megabytes)s). Nothing was imported; "
+        "send fewer or smaller files at a time."
+    ) % {"size": f"{size:,}", "limit": f"{limit:,}", "megabytes": _megabytes(limit)}
+
+
+def _too_many_files() -> str:
+    return _(
+        "More than %(count)s files were sent; one upload takes at most %(count)s. Nothing was "
+        "imported; send the files in several uploads."
+    ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+
+
+def _refusal(model_admin, request, message: str, *, status: int) -> TemplateResponse:
+    return _page(model_admin, request, ImportForm(), refusal=message, status=status)
+
+
+def _page(
+    model_admin,
+    request,
+    form: ImportForm,
+    results: list[FileResult] | None = None,
+    *,
+    refusal: str = "",
+    status: int = 200,
+) -> TemplateResponse:
+    results = results or []
     opts = model_admin.model._meta
     context = {
         **model_admin.admin_site.each_context(request),
@@ -188,8 +291,11 @@ def import_view(model_admin, request) -> TemplateResponse:
         "app_label": opts.app_label,
         "form": form,
         "results": results,
+        "refusal": refusal,
         "dry_run": bool(results) and form.cleaned_data.get("dry_run"),
         "topic_names": list(Topic.objects.order_by("name").values_list("name", flat=True)),
-        "max_megabytes": MAX_FILE_BYTES // 1_000_000,
+        "max_upload": _megabytes(settings.COURTINFO_IMPORT_MAX_UPLOAD_BYTES),
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "max_questions": settings.COURTINFO_IMPORT_MAX_QUESTIONS,
     }
-    return TemplateResponse(request, "admin/courtinfo/question/import.html", context)
+    return TemplateResponse(request, "admin/courtinfo/question/import.html", context, status=status)

@@ -139,6 +139,17 @@ COURTINFO_REVIEW_INTERVAL_DAYS = int(os.environ.get("COURTINFO_REVIEW_INTERVAL_D
 # Demo mode marks every public page as demonstration data (see `make run`).
 COURTINFO_DEMO = _env_bool("COURTINFO_DEMO")
 
+# --- Import limits: the admin's import page and import_qa ---------------------------------------
+# The files of one upload together, in bytes; refused before the body is read.
+COURTINFO_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("COURTINFO_IMPORT_MAX_UPLOAD_BYTES", "2000000")
+)
+# Questions in one document (the seed has 20).
+COURTINFO_IMPORT_MAX_QUESTIONS = int(os.environ.get("COURTINFO_IMPORT_MAX_QUESTIONS", "100"))
+# Files in one upload: Django's own limit, set here because the import page states it.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+# --- end of import limits ------------------------------------------------------------------------
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

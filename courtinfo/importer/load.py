@@ -5,12 +5,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
-from claims.models import Claim
+from claims.models import Citation, Claim, Review
 from courtinfo.importer.parse import (
     MAX_FILE_BYTES,
     Block,
@@ -30,6 +33,8 @@ from courtinfo.jurisdictions import (
 from courtinfo.models import Answer, Jurisdiction, Question, Topic
 
 SLUG_MAX = 200
+# The account imports are made by when no person is named (import_qa without --by).
+IMPORTER_USERNAME = "importer"
 # Room left under the limit for a "-2", "-3" … that keeps a slug unique in its jurisdiction.
 _SLUG_ROOM = 8
 _SOURCE_FILE_MAX = 255
@@ -102,6 +107,31 @@ class JurisdictionUnclear(ImportRefused):
     """The questions name no jurisdiction, or several: the person has to choose one."""
 
 
+def importer_account():
+    """Return the account that imports made for no named person are written by, creating it.
+
+    It cannot log in and holds no role. An existing account of that name that a person can
+    use is refused rather than made the author of text it did not import.
+    """
+    users = get_user_model()
+    account, created = users.objects.get_or_create(
+        username=IMPORTER_USERNAME,
+        defaults={
+            "first_name": "Imported document",
+            "is_active": False,
+            "is_staff": False,
+            "password": make_password(None),
+        },
+    )
+    if not created and (account.is_active or account.is_staff or account.has_usable_password()):
+        raise ImportRefused(
+            f"The account “{IMPORTER_USERNAME}”, which writes imports that name no person, "
+            "is an account a person can log in with; name the person who imports, or rename "
+            "that account."
+        )
+    return account
+
+
 def read_document(path: str | Path) -> ParsedDocument:
     """Read and parse a document file; every problem is a ParseError naming the file."""
     name = str(path)
@@ -171,9 +201,18 @@ def import_document(
 ) -> LoadReport:
     """Import one parsed document: choose its jurisdiction and topic, load it, in one transaction.
 
-    The command and the admin's import page both go through here. Raises ImportRefused (or
-    JurisdictionUnclear) with a message naming the document; nothing is written then.
+    The command and the admin's import page both go through here. `user` is the person who
+    imports: the author of every claim the import writes (the importer account when None).
+    Raises ImportRefused (or JurisdictionUnclear) with a message naming the document; nothing
+    is written then.
     """
+    limit = settings.COURTINFO_IMPORT_MAX_QUESTIONS
+    if len(document.questions) > limit:
+        first = document.questions[limit]
+        raise ImportRefused(
+            f"{document.name}:{first.line}: question {first.number} is one too many; a document "
+            f"holds at most {limit} questions (COURTINFO_IMPORT_MAX_QUESTIONS)"
+        )
     others: list[str] = []
     if jurisdiction is None:
         try:
@@ -214,13 +253,15 @@ def load_document(
     """Write a parsed document's questions as drafts, in one transaction, and say what changed.
 
     Questions are matched by jurisdiction, topic and position. An unchanged answer is not
-    written; an answer that a person edited, verified or cited since the import, or that is no
-    longer a draft, is reported as a conflict and left alone.
+    written; an answer that a person edited, verified or cited since the import, that has any
+    workflow event, or that is no longer a draft, is reported as a conflict and left alone.
+    The claims it writes are authored by `user`, or by the importer account when None.
     """
     report = LoadReport(name=document.name, questions=len(document.questions), dry_run=dry_run)
     try:
         with transaction.atomic():
-            _Loader(document, jurisdiction=jurisdiction, topic=topic, user=user).run(report)
+            by = user if user is not None else importer_account()
+            _Loader(document, jurisdiction=jurisdiction, topic=topic, user=by).run(report)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -283,6 +324,58 @@ def _truncate(slug: str, limit: int) -> str:
     return (slug[:cut] if cut > limit // 2 else slug[:limit]).strip("-")
 
 
+# The only columns an update writes: content and who wrote it, never a status or a verdict.
+_QUESTION_FIELDS = ["text", "slug", "compare_key", "source_file", "updated_by", "updated_at"]
+_ANSWER_FIELDS = ["blocks", "import_fingerprint", "updated_by", "updated_at"]
+_CLAIM_FIELDS = ["text", "block", "author", "updated_by", "updated_at"]
+
+
+def _lock(answer: Answer) -> tuple[Answer, list[Claim]] | None:
+    """Lock the question, the answer, then its claims; None if the answer is gone meanwhile.
+
+    The order is the one every other writer takes: the admin saves a question and then reopens
+    its answer; the workflow locks an answer and then its claim. The answer comes back read
+    after the locks, with its question and whether it has citations and workflow events.
+    """
+    Question.objects.select_for_update().filter(pk=answer.question_id).order_by().exists()
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .annotate(
+            has_citations=Exists(Citation.objects.filter(claim__answer=OuterRef("pk"))),
+            has_reviews=Exists(Review.objects.filter(answer=OuterRef("pk"))),
+        )
+        .filter(pk=answer.pk)
+        .first()
+    )
+    if answer is None:
+        return None
+    claims = Claim.objects.select_for_update().filter(answer=answer).order_by("position", "pk")
+    return answer, list(claims)
+
+
+def _conflict(answer: Answer, claims: list[Claim]) -> str:
+    """Why the import leaves a locked answer alone, or "" when it may update it.
+
+    Any sign of a person's work counts, so an edit undone by hand or a verdict taken back
+    still does.
+    """
+    if answer.status != Answer.Status.DRAFT:
+        return (
+            f"the answer is {answer.get_status_display().lower()}, "
+            "so the import does not change it; left alone"
+        )
+    if current_fingerprint(answer, claims) != answer.import_fingerprint:
+        return "a person edited the answer since it was imported; left alone"
+    if any(claim.status != Claim.Status.UNVERIFIED for claim in claims):
+        return "claims were verified since the import; left alone"
+    if answer.has_citations:
+        return "claims were given citations since the import; left alone"
+    if answer.has_reviews:
+        return "the answer has workflow events (edits, reviews) since the import; left alone"
+    return ""
+
+
 def _claims_of(question: ParsedQuestion) -> list[tuple[int, str]]:
     return [(index, text) for index, block in enumerate(question.blocks) for text in block.claims]
 
@@ -313,7 +406,8 @@ class _Loader:
         report.missing = sorted(existing)
 
     def _existing_questions(self) -> dict[int, Question]:
-        claims = Claim.objects.annotate(citation_count=Count("citations")).order_by("position")
+        """The questions already there, by position, read without locks to find what changed."""
+        claims = Claim.objects.order_by("position", "pk")
         questions = (
             Question.objects.filter(jurisdiction=self.jurisdiction, topic=self.topic)
             .select_related("answer")
@@ -331,8 +425,7 @@ class _Loader:
 
     def _record(self, question: Question, answer: Answer) -> None:
         reversion.set_comment(f"Imported from {self.source_file}")
-        if self.user is not None:
-            reversion.set_user(self.user)
+        reversion.set_user(self.user)
         # The answer follows its claims and their citations: read them fresh, in three queries;
         # its repr is its question's text.
         reversion.add_to_revision(question)
@@ -376,7 +469,7 @@ class _Loader:
                 (parsed.number, "the question exists without an answer; left alone")
             )
             return
-        claims = sorted(answer.claims.all(), key=lambda claim: (claim.position, claim.pk))
+        claims = list(answer.claims.all())
         new = fingerprint(parsed)
         current = current_fingerprint(answer, claims)
         if new in (answer.import_fingerprint, current):
@@ -386,7 +479,14 @@ class _Loader:
             report.questions_unchanged += 1
             report.claims_unchanged += len(claims)
             return
-        reason = self._conflict(answer, claims, current)
+        # Read without a lock, the answer may have been edited since: decide on it as locked.
+        locked = _lock(answer)
+        if locked is None:
+            report.conflicts.append((parsed.number, "the answer was deleted meanwhile; left alone"))
+            return
+        answer, claims = locked
+        question = answer.question
+        reason = _conflict(answer, claims)
         if reason:
             report.conflicts.append((parsed.number, reason))
             return
@@ -399,28 +499,14 @@ class _Loader:
                 self.slugs[question.slug] = question.pk
             question.source_file = self.source_file
             question.updated_by = self.user
-            question.save()
+            question.save(update_fields=_QUESTION_FIELDS)
             answer.blocks = _blocks_of(parsed)
             answer.import_fingerprint = new
             answer.updated_by = self.user
-            answer.save()
+            answer.save(update_fields=_ANSWER_FIELDS)
             self._update_claims(answer, claims, _claims_of(parsed), report)
             self._record(question, answer)
         report.questions_updated += 1
-
-    def _conflict(self, answer: Answer, claims: list[Claim], current: str) -> str:
-        if answer.status != Answer.Status.DRAFT:
-            return (
-                f"the answer is {answer.get_status_display().lower()}, "
-                "so the import does not change it; left alone"
-            )
-        if current != answer.import_fingerprint:
-            return "a person edited the answer since it was imported; left alone"
-        if any(claim.status != Claim.Status.UNVERIFIED for claim in claims):
-            return "claims were verified since the import; left alone"
-        if any(claim.citation_count for claim in claims):
-            return "claims were given citations since the import; left alone"
-        return ""
 
     def _update_claims(
         self,
@@ -433,8 +519,9 @@ class _Loader:
             if claim.text == text and claim.block == block:
                 report.claims_unchanged += 1
                 continue
-            claim.text, claim.block, claim.updated_by = text, block, self.user
-            claim.save(update_fields=["text", "block", "updated_by", "updated_at"])
+            claim.text, claim.block = text, block
+            claim.author = claim.updated_by = self.user
+            claim.save(update_fields=_CLAIM_FIELDS)
             report.claims_updated += 1
         surplus = claims[len(wanted) :]
         if surplus:
@@ -448,7 +535,14 @@ class _Loader:
         report.claims_created += len(created)
 
     def _new_claim(self, answer: Answer, position: int, block: int, text: str) -> Claim:
-        return Claim(answer=answer, text=text, position=position, block=block, updated_by=self.user)
+        return Claim(
+            answer=answer,
+            text=text,
+            position=position,
+            block=block,
+            author=self.user,
+            updated_by=self.user,
+        )
 
     def _slug(self, text: str, number: int, *, pk: int | None) -> str:
         taken = {slug for slug, owner in self.slugs.items() if owner != pk}

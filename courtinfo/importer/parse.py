@@ -12,6 +12,8 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 MAX_FILE_BYTES = 5_000_000
 MAX_LINE_CHARS = 20_000
+# Digits of a question's or a point's number; more is no numbering (past 4,300 int() refuses).
+MAX_NUMBER_DIGITS = 4
 
 PARAGRAPH = "paragraph"
 NUMBERED = "numbered"
@@ -127,7 +129,7 @@ def parse_text(text: str, *, name: str) -> ParsedDocument:
             continue
         question = _question_shape(line)
         if question is not None:
-            number, question_text = question
+            number = _number(question.group(1), index, name)
             expected = len(questions) + (2 if current else 1)
             if number != expected:
                 raise ParseError(
@@ -138,7 +140,7 @@ def parse_text(text: str, *, name: str) -> ParsedDocument:
                 )
             if current is not None:
                 questions.append(_close(current, name, follower=(number, index)))
-            current = (number, index, question_text, [])
+            current = (number, index, question.group(2).strip(), [])
         elif current is None:
             _refuse_text_before_first_question(lines, index, name)
         else:
@@ -172,11 +174,24 @@ def _check_characters(lines: list[str], name: str) -> None:
             )
 
 
-def _question_shape(line: str) -> tuple[int, str] | None:
+def _question_shape(line: str) -> re.Match | None:
+    """The match of a line shaped like a question, "N. text?": its number and its text."""
     match = _NUMBERED.fullmatch(line)
     if match is None or not (match.group(2) or "").endswith("?"):
         return None
-    return int(match.group(1)), match.group(2).strip()
+    return match
+
+
+def _number(digits: str, index: int, name: str) -> int:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        shown = digits if len(digits) <= 12 else digits[:12] + "…"
+        raise ParseError(
+            name,
+            index,
+            f"the number {shown} has {len(digits):,} digits; questions and points are "
+            f"numbered with at most {MAX_NUMBER_DIGITS} digits",
+        )
+    return int(digits)
 
 
 def _refuse_text_before_first_question(lines: list[str], index: int, name: str) -> None:
@@ -205,10 +220,12 @@ def _block(line: str, index: int, name: str) -> Block:
     numbered = _NUMBERED.fullmatch(line)
     bullet = _BULLET.fullmatch(line)
     if numbered is not None:
-        kind, number, text = NUMBERED, int(numbered.group(1)), numbered.group(2) or ""
+        kind, number, text = NUMBERED, _number(numbered.group(1), index, name), numbered.group(2)
+        if number == 0:
+            raise ParseError(name, index, "point 0: points are numbered from 1")
     elif bullet is not None:
-        kind, text = BULLET, bullet.group(1) or ""
-    text = text.strip()
+        kind, text = BULLET, bullet.group(1)
+    text = (text or "").strip()
     if not text:
         what = f"point {number}" if kind == NUMBERED else "the bullet"
         raise ParseError(name, index, f"{what} has no text")

@@ -1,18 +1,22 @@
 """The admin import page: editors upload documents; each file is imported or refused alone."""
 
+from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Revision, Version
 
 from claims.models import Claim
+from claims.workflow import TransitionError, verify_claim
 from courtinfo.importer.parse import MAX_FILE_BYTES
 from courtinfo.models import Answer, Question, Topic
-from tests.factories import TopicFactory, jurisdiction
+from tests.factories import TopicFactory, UserFactory, jurisdiction
 
 SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
 URL = reverse("admin:courtinfo_question_import")
@@ -40,8 +44,87 @@ def seed(name: str = "missouri-courts-ice.txt") -> SimpleUploadedFile:
     return upload(name, SEED.read_bytes())
 
 
-def post(client, *files, **fields):
-    return client.post(URL, {"files": list(files), **fields})
+class ImportFormReader(HTMLParser):
+    """The import form as the page renders it.
+
+    The values of its hidden and text inputs, the names of its file inputs and checkboxes, and
+    each select's options by label.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.values: dict[str, str] = {}
+        self.file_fields: list[str] = []
+        self.checkboxes: list[str] = []
+        self.options: dict[str, dict[str, str]] = {}
+        self._select: str | None = None
+        self._option: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "import-form":
+            self.inside = True
+        elif not self.inside:
+            return
+        elif tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind == "file":
+                self.file_fields.append(attrs["name"])
+            elif kind == "checkbox":
+                self.checkboxes.append(attrs["name"])
+            elif kind in ("hidden", "text"):
+                self.values[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.options[self._select] = {}
+        elif tag == "option" and self._select:
+            self._option = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._select and self._option is not None and data.strip():
+            self.options[self._select][data.strip()] = self._option
+            self._option = None
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+
+
+def read_form(client) -> ImportFormReader:
+    response = client.get(URL)
+    assert response.status_code == 200
+    reader = ImportFormReader()
+    reader.feed(response.content.decode())
+    assert reader.values.get("csrfmiddlewaretoken") and len(reader.file_fields) == 1
+    return reader
+
+
+def post(client, *files, topic=None, jurisdiction=None, check_only=False):
+    """Post the files as the rendered form would: its token, its field names, its options.
+
+    `jurisdiction` is the label of an option of the page's only select.
+    """
+    form = read_form(client)
+    data = {**form.values, form.file_fields[0]: list(files)}
+    if topic is not None:
+        [text_field] = [name for name in form.values if name != "csrfmiddlewaretoken"]
+        data[text_field] = topic
+    if jurisdiction is not None:
+        [(select, options)] = form.options.items()
+        data[select] = options[jurisdiction]
+    if check_only:
+        [checkbox] = form.checkboxes
+        data[checkbox] = "on"
+    return client.post(URL, data)
+
+
+@pytest.fixture
+def browser():
+    """A client that enforces CSRF, as a browser's requests meet it."""
+    return Client(enforce_csrf_checks=True)
 
 
 def rows() -> dict[str, int]:
@@ -99,7 +182,7 @@ def test_second_upload_of_the_same_file_changes_nothing(client, editor):
 def test_dry_run_writes_nothing(client, editor):
     client.force_login(editor)
     before = rows()
-    response = post(client, seed(), topic="Courts and ICE", dry_run="on")
+    response = post(client, seed(), topic="Courts and ICE", check_only=True)
     assert rows() == before
     page = response.content.decode()
     assert "20 new" in page
@@ -150,13 +233,13 @@ def test_file_naming_no_state_asks_for_a_jurisdiction(client, editor):
 def test_file_naming_no_state_imports_into_the_chosen_jurisdiction(client, editor):
     client.force_login(editor)
     kansas = jurisdiction("KS")
-    post(client, upload("records.txt", NO_STATE), jurisdiction=kansas.pk)
+    post(client, upload("records.txt", NO_STATE), jurisdiction="Kansas")
     assert Question.objects.filter(jurisdiction=kansas).count() == 2
 
 
 def test_chosen_jurisdiction_that_differs_from_the_questions_is_a_warning(client, editor):
     client.force_login(editor)
-    response = post(client, seed(), jurisdiction=jurisdiction("KS").pk)
+    response = post(client, seed(), jurisdiction="Kansas")
     assert Question.objects.filter(jurisdiction__code="KS").count() == 20
     assert "though its questions name" in response.content.decode()
     [(level, _)] = messages_of(response)
@@ -186,7 +269,8 @@ def test_empty_upload_is_refused_as_empty(client, editor):
     assert "empty.txt: the file is empty" in response.content.decode()
 
 
-def test_upload_over_the_size_limit_is_refused(client, editor):
+def test_upload_over_the_size_limit_is_refused(client, editor, settings):
+    settings.COURTINFO_IMPORT_MAX_UPLOAD_BYTES = 2 * MAX_FILE_BYTES
     client.force_login(editor)
     response = post(client, upload("huge.txt", b"x" * (MAX_FILE_BYTES + 1)))
     assert response.status_code == 200
@@ -214,7 +298,7 @@ def test_hostile_file_name_is_escaped(client, editor):
 def test_people_who_cannot_add_questions_get_403(client, request, role):
     client.force_login(request.getfixturevalue(role))
     assert client.get(URL).status_code == 403
-    assert post(client, seed()).status_code == 403
+    assert client.post(URL, {"files": [seed()]}).status_code == 403
     assert Question.objects.count() == 0
 
 
@@ -235,3 +319,130 @@ def test_changelist_hides_the_import_button_from_publishers(client, publisher):
     response = client.get(reverse("admin:courtinfo_question_changelist"))
     assert response.status_code == 200
     assert f'href="{URL}"' not in response.content.decode()
+
+
+def test_the_page_states_the_limits_of_an_upload(browser, editor):
+    browser.force_login(editor)
+    page = browser.get(URL).content.decode()
+    assert "One upload takes at most 100 files and 2 MB in all" in page
+    assert "a document holds at most 100 questions" in page
+
+
+def test_the_uploader_is_the_author_of_every_claim_and_cannot_verify_them(browser, superuser):
+    browser.force_login(superuser)
+
+    response = post(browser, seed())
+
+    assert response.status_code == 200 and Question.objects.count() == 20
+    assert set(Claim.objects.values_list("author", "updated_by")) == {(superuser.pk, superuser.pk)}
+    with pytest.raises(TransitionError, match="You wrote the current text"):
+        verify_claim(Claim.objects.first(), by=superuser, verdict=Claim.Status.NOT_A_CLAIM)
+
+
+def test_a_reviewer_who_is_also_an_editor_cannot_verify_what_they_uploaded(browser):
+    both = UserFactory(username="both", groups=["Editors", "Reviewers"])
+    browser.force_login(both)
+
+    post(browser, seed())
+
+    with pytest.raises(TransitionError, match="You wrote the current text"):
+        verify_claim(Claim.objects.first(), by=both, verdict=Claim.Status.NOT_A_CLAIM)
+
+
+def test_a_post_without_the_pages_csrf_token_is_refused(browser, editor):
+    browser.force_login(editor)
+
+    response = browser.post(URL, {"files": [seed()]})
+
+    assert response.status_code == 403
+    assert not Question.objects.exists()
+
+
+class UnreadableBody(BytesIO):
+    """A request body that fails the test when anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the request body was read")
+
+    readline = read
+
+
+def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(browser, editor):
+    browser.force_login(editor)
+    before = rows()
+
+    response = browser.generic(
+        "POST",
+        URL,
+        b"",
+        content_type="multipart/form-data; boundary=edge",
+        CONTENT_LENGTH=str(50_000_000),
+        **{"wsgi.input": UnreadableBody()},
+    )
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "50,000,000 bytes or more were sent" in page
+    assert "may be at most 2,000,000 bytes (2 MB). Nothing was imported" in page
+    assert 'id="import-form"' in page
+    assert rows() == before
+
+
+def test_files_over_the_limit_are_refused_as_they_are_read(browser, editor, settings):
+    settings.COURTINFO_IMPORT_MAX_UPLOAD_BYTES = 10_000
+    browser.force_login(editor)
+    before = rows()
+
+    response = post(browser, upload("small.txt", BAD), seed())
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "the files sent together may be at most 10,000 bytes (0.01 MB)" in page
+    assert rows() == before
+
+
+def test_more_files_than_one_upload_takes_are_explained_on_the_page(browser, editor):
+    browser.force_login(editor)
+    before = rows()
+
+    response = post(browser, *(upload(f"part{i}.txt", BAD) for i in range(101)))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "More than 100 files were sent; one upload takes at most 100." in page
+    assert "send the files in several uploads" in page
+    assert rows() == before
+
+
+def test_a_number_of_thousands_of_digits_is_refused_on_the_page(browser, editor):
+    browser.force_login(editor)
+    huge = b"1. Is it so in Missouri?\n" + b"4" * 4_301 + b". Yes.\n"
+
+    response = post(browser, upload("huge.txt", huge), seed())
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "huge.txt:2: the number 444444444444… has 4,301 digits" in page
+    assert Question.objects.count() == 20
+
+
+def test_a_point_numbered_zero_is_refused_on_the_page(browser, editor):
+    browser.force_login(editor)
+    zero = b"1. Is it so in Missouri?\nYes.\n0. Point nought.\n"
+
+    response = post(browser, upload("zero.txt", zero))
+
+    assert "zero.txt:3: point 0: points are numbered from 1" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_a_document_over_the_question_limit_is_refused_on_the_page(browser, editor, settings):
+    settings.COURTINFO_IMPORT_MAX_QUESTIONS = 19
+    browser.force_login(editor)
+
+    response = post(browser, seed())
+
+    page = response.content.decode()
+    assert "missouri-courts-ice.txt:" in page and "question 20 is one too many" in page
+    assert "at most 19 questions" in page
+    assert not Question.objects.exists()

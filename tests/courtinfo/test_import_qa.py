@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Revision, Version
 
 from claims.models import Claim
 from courtinfo.models import Answer, Question, Topic
+from tests.factories import UserFactory
 
 SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -257,10 +259,10 @@ def test_jurisdiction_is_inferred_per_file():
     assert codes == {"MO", "KS"}
 
 
-def test_a_refused_file_exits_with_status_1_and_no_traceback(tmp_path):
+def manage_py_import_qa(tmp_path, *paths) -> subprocess.CompletedProcess:
     env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "import_qa", str(tmp_path / "missing.txt")],
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "import_qa", *map(str, paths)],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -268,6 +270,95 @@ def test_a_refused_file_exits_with_status_1_and_no_traceback(tmp_path):
         timeout=60,
     )
 
+
+def test_a_refused_file_exits_with_status_1_and_no_traceback(tmp_path):
+    result = manage_py_import_qa(tmp_path, tmp_path / "missing.txt")
+
     assert result.returncode == 1
     assert f"{tmp_path / 'missing.txt'}: no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_number_of_thousands_of_digits_exits_with_status_1_and_no_traceback(tmp_path):
+    path = write(tmp_path, b"1. Is it so in Missouri?\n" + b"3" * 4_301 + b". Yes.\n")
+
+    result = manage_py_import_qa(tmp_path, path)
+
+    assert result.returncode == 1
+    assert f"{path}:2: the number 333333333333… has 4,301 digits" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# Bad files among good ones
+
+
+def test_bad_numbers_are_refused_with_file_line_and_rule_and_later_files_imported(tmp_path):
+    huge = write(tmp_path, b"1. Is it so in Missouri?\n" + b"3" * 4_301 + b". Yes.\n", "huge.txt")
+    zero = write(tmp_path, b"1. Is it so in Missouri?\nYes.\n0. Point nought.\n", "zero.txt")
+
+    out, err, error = run(huge, zero, KANSAS)
+
+    assert f"{huge}:2: the number 333333333333… has 4,301 digits; questions and points" in err
+    assert f"{zero}:3: point 0: points are numbered from 1" in err
+    assert "Traceback" not in err
+    assert error is not None and "2 of 3 files refused" in str(error)
+    assert f"[3/3] {KANSAS}" in out
+    assert set(Question.objects.values_list("jurisdiction__code", flat=True)) == {"KS"}
+
+
+def test_a_file_over_the_question_limit_is_refused_and_the_next_one_imported(settings, tmp_path):
+    settings.COURTINFO_IMPORT_MAX_QUESTIONS = 2
+
+    out, err, error = run(VARIATIONS, KANSAS)
+
+    assert f"{VARIATIONS}:" in err and "question 3 is one too many" in err
+    assert "at most 2 questions (COURTINFO_IMPORT_MAX_QUESTIONS)" in err
+    assert error is not None and "1 of 2 files refused" in str(error)
+    assert set(Question.objects.values_list("jurisdiction__code", flat=True)) == {"KS"}
+
+
+# Who the claims are written by
+
+
+def test_by_makes_the_named_person_the_author_of_every_claim(editor):
+    _out, _err, error = run(VARIATIONS, "--by", "editor")
+
+    assert error is None
+    assert set(Claim.objects.values_list("author", "updated_by")) == {(editor.pk, editor.pk)}
+
+
+def test_an_unknown_by_user_is_refused_naming_it_and_nothing_is_written():
+    before = rows()
+
+    _out, _err, error = run(VARIATIONS, "--by", "nobody-here")
+
+    assert error is not None
+    assert str(error) == (
+        "--by 'nobody-here': no such user; name the account of the person who imports."
+    )
+    assert rows() == before
+    assert not get_user_model().objects.exists()
+
+
+def test_without_by_the_claims_are_written_by_the_importer_account():
+    _out, _err, error = run(VARIATIONS)
+
+    assert error is None
+    importer = get_user_model().objects.get(username="importer")
+    assert set(Claim.objects.values_list("author", flat=True)) == {importer.pk}
+    assert not importer.is_active and not importer.has_usable_password()
+
+
+def test_a_reimport_by_another_person_makes_them_the_author_of_what_changed(tmp_path):
+    first = UserFactory(username="first", groups=["Editors"])
+    second = UserFactory(username="second", groups=["Editors"])
+    run(VARIATIONS, "--by", "first")
+    changed = VARIATIONS.read_text().replace("A star bullet.", "A starred bullet.")
+    path = write(tmp_path, changed.encode(), "variations.txt")
+
+    run(path, "--by", "second")
+
+    assert Claim.objects.get(text="A starred bullet.").author == second
+    assert Claim.objects.exclude(text="A starred bullet.").filter(author=first).count() == (
+        Claim.objects.count() - 1
+    )

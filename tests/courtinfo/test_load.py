@@ -1,18 +1,33 @@
 """Tests for loading parsed documents into the database."""
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from reversion.models import Revision, Version
 
 from claims.models import Claim
-from courtinfo.importer.load import current_fingerprint, load_document, topic_named
-from courtinfo.importer.parse import parse_document
+from claims.workflow import TransitionError, edit_claim, mark_claim_unverified, verify_claim
+from courtinfo.importer import load as loader
+from courtinfo.importer.load import (
+    ImportRefused,
+    current_fingerprint,
+    import_document,
+    load_document,
+    topic_named,
+)
+from courtinfo.importer.parse import ParseError, parse_document
 from courtinfo.models import Answer, Question
+from tests.courtinfo.documents import encoded, seed_mutations
 from tests.factories import CitationFactory, UserFactory, jurisdiction
 
 SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
@@ -136,7 +151,7 @@ def test_seed_imports_as_drafts_with_unverified_claims():
 
     assert set(Answer.objects.values_list("status", flat=True)) == {Answer.Status.DRAFT}
     assert set(Claim.objects.values_list("status", flat=True)) == {Claim.Status.UNVERIFIED}
-    assert not Claim.objects.filter(author__isnull=False).exists()
+    assert not Claim.objects.filter(verified_by__isnull=False).exists()
 
 
 def test_seed_questions_get_compare_keys_without_the_state():
@@ -248,7 +263,7 @@ def test_reimporting_the_same_file_writes_nothing():
 
 
 def test_import_records_one_revision_per_answer_with_the_file_name():
-    user = UserFactory(username="importer", groups=["Editors"])
+    user = UserFactory(username="importing-editor", groups=["Editors"])
     load(seed(), user=user)
 
     revisions = Revision.objects.all()
@@ -409,6 +424,351 @@ def test_seed_import_query_count_is_bounded(django_assert_max_num_queries):
     topic = topic_named(TOPIC)
     document = parse_document(seed(), name="seed.txt")
     # Per answer: three inserts, three reads for its revision, three existence checks that
-    # django-reversion makes, the revision and its versions; plus the lookups of the file.
-    with django_assert_max_num_queries(20 * 11 + 5):
+    # django-reversion makes, the revision and its versions; plus the lookups of the file and
+    # the four queries that make the importer account on first use.
+    with django_assert_max_num_queries(20 * 11 + 5 + 4):
         load_document(document, jurisdiction=jurisdiction("MO"), topic=topic)
+
+
+# Who wrote the imported text
+
+
+def authors(model) -> set[tuple[int | None, int | None]]:
+    return set(model.objects.values_list("author", "updated_by"))
+
+
+def test_the_person_who_imports_is_the_author_of_every_claim(editor):
+    load(seed(), user=editor)
+
+    assert authors(Claim) == {(editor.pk, editor.pk)}
+    assert set(Answer.objects.values_list("updated_by", flat=True)) == {editor.pk}
+    assert set(Question.objects.values_list("updated_by", flat=True)) == {editor.pk}
+
+
+def test_a_reimport_makes_its_importer_the_author_of_the_claims_it_changes(editor, other_editor):
+    load(seed(), user=editor)
+
+    report = load(changed_seed(), user=other_editor)
+
+    changed = report.claims_updated + report.claims_created
+    assert Claim.objects.filter(author=other_editor, updated_by=other_editor).count() == changed
+    assert Claim.objects.filter(author=editor).count() == Claim.objects.count() - changed
+
+
+def test_without_a_person_the_claims_are_written_by_the_importer_account():
+    load(seed())
+
+    account = get_user_model().objects.get(username="importer")
+    assert authors(Claim) == {(account.pk, account.pk)}
+    assert account.first_name == "Imported document"
+    assert not account.has_usable_password()
+    assert not (account.is_active or account.is_staff or account.is_superuser)
+    assert not account.groups.exists()
+
+
+def test_the_importer_account_is_made_once():
+    load(seed())
+    load(changed_seed())
+
+    assert get_user_model().objects.filter(username="importer").count() == 1
+
+
+def test_an_importer_account_a_person_can_log_in_with_is_refused():
+    UserFactory(username="importer", groups=["Editors"])
+
+    with pytest.raises(ImportRefused, match="name the person who imports"):
+        load(seed())
+
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize("importer", ["superuser", "editor_and_reviewer"])
+def test_the_person_who_imported_a_claim_cannot_verify_it(request, importer):
+    if importer == "superuser":
+        person = request.getfixturevalue("superuser")
+    else:
+        person = UserFactory(username="both", groups=["Editors", "Reviewers"])
+    load(seed(), user=person)
+    claim = Claim.objects.get(answer__question__position=1, position=0)
+
+    with pytest.raises(TransitionError, match="You wrote the current text"):
+        verify_claim(claim, by=person, verdict=Claim.Status.NOT_A_CLAIM)
+
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNVERIFIED
+
+
+def test_another_reviewer_can_verify_an_imported_claim(editor, reviewer):
+    load(seed(), user=editor)
+    claim = Claim.objects.get(answer__question__position=1, position=0)
+
+    verify_claim(claim, by=reviewer, verdict=Claim.Status.NOT_A_CLAIM)
+
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NOT_A_CLAIM
+
+
+# What the import may write, and what a person's work keeps it from
+
+
+WORKFLOW_COLUMNS = {
+    "courtinfo_answer": (
+        "status",
+        "live_publication_id",
+        "submitted_by_id",
+        "submitted_at",
+        "approved_by_id",
+        "approved_at",
+        "withdrawn_reason",
+        "withdrawn_at",
+    ),
+    "claims_claim": ("status", "verified_by_id", "verified_at", "note"),
+}
+
+
+def test_an_update_never_writes_a_status_or_a_verdict(editor):
+    load(seed(), user=editor)
+
+    with CaptureQueriesContext(connection) as queries:
+        report = load(changed_seed(), user=editor)
+
+    assert report.questions_updated == 2
+    updates = [sql for sql in writes(queries) if sql.lstrip().upper().startswith("UPDATE")]
+    assert any('"courtinfo_answer"' in sql for sql in updates)
+    assert any('"claims_claim"' in sql for sql in updates)
+    for sql in updates:
+        table = re.match(r'\s*UPDATE\s+"(\w+)"', sql).group(1)
+        assigned = sql.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+        for column in WORKFLOW_COLUMNS.get(table, ()):
+            assert f'"{column}" =' not in assigned, sql
+
+
+@pytest.mark.parametrize("undo", ["text-edited-back", "verdict-taken-back"])
+def test_an_answer_with_workflow_events_is_a_conflict_though_its_text_is_as_imported(
+    editor, reviewer, undo
+):
+    load(seed(), user=editor)
+    claim = Claim.objects.get(answer__question__position=2, position=0)
+    imported_text = claim.text
+    if undo == "text-edited-back":
+        edit_claim(claim, by=reviewer, text="A reviewer's wording.")
+        edit_claim(claim, by=reviewer, text=imported_text)
+    else:
+        verify_claim(claim, by=reviewer, verdict=Claim.Status.NOT_A_CLAIM)
+        mark_claim_unverified(claim, by=reviewer, reason="Looked again.")
+
+    report = load(changed_seed(), user=editor)
+
+    assert [number for number, _sentence in report.conflicts] == [2]
+    assert "workflow events" in report.conflicts[0][1]
+    second = Answer.objects.get(question__position=2)
+    assert not second.claims.filter(text__startswith="State courts in Missouri follow").exists()
+
+
+def test_an_edit_made_after_the_import_read_the_answers_is_a_conflict_and_kept(
+    monkeypatch, editor, reviewer
+):
+    load(seed(), user=editor)
+    claim = Claim.objects.get(answer__question__position=2, position=2)
+    read = loader._Loader._existing_questions
+
+    def read_then_someone_edits(self):
+        found = read(self)
+        edit_claim(Claim.objects.get(pk=claim.pk), by=reviewer, text="Corrected meanwhile.")
+        return found
+
+    monkeypatch.setattr(loader._Loader, "_existing_questions", read_then_someone_edits)
+    report = load(changed_seed(), user=editor)
+
+    assert [number for number, _sentence in report.conflicts] == [2]
+    assert Claim.objects.get(pk=claim.pk).text == "Corrected meanwhile."
+    assert Claim.objects.get(pk=claim.pk).author == reviewer
+
+
+# A re-import racing a person's edit, on PostgreSQL. The re-import runs in a thread of its own, so
+# on a connection and in a transaction of its own; events order the steps, so every run takes the
+# same path.
+
+
+def on_postgresql(test):
+    marks = (
+        pytest.mark.postgres,
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(
+            connection.vendor != "postgresql",
+            reason="SQLite has no row locks and admits one writer at a time; the race needs "
+            "PostgreSQL",
+        ),
+    )
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+class PausedReimport:
+    """The changed seed re-imported in another thread that stops once it has read the answers."""
+
+    def __init__(self, monkeypatch, *, by) -> None:
+        self.by = by
+        self.has_read = threading.Event()
+        self.resume = threading.Event()
+        self.pid: int | None = None
+        self.report = None
+        self.error: Exception | None = None
+        read = loader._Loader._existing_questions
+
+        def read_then_wait(loader_self):
+            found = read(loader_self)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+            self.has_read.set()
+            self.resume.wait(timeout=30)
+            return found
+
+        monkeypatch.setattr(loader._Loader, "_existing_questions", read_then_wait)
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        try:
+            self.report = load(changed_seed(), user=self.by)
+        except Exception as error:  # raised again by finish(), in the test's thread
+            self.error = error
+        finally:
+            self.has_read.set()
+            connections.close_all()
+
+    def start(self) -> "PausedReimport":
+        self.thread.start()
+        assert self.has_read.wait(timeout=30)
+        return self
+
+    def finish(self):
+        self.resume.set()
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive(), "the re-import never finished"
+        if self.error is not None:
+            raise self.error
+        return self.report
+
+
+def waits_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def seed_imported_for_a_race() -> tuple:
+    """The seed imported by an editor; a reviewer; the claim the reviewer is about to edit."""
+    editor = UserFactory(username="racing-editor", groups=["Editors"], password=None)
+    reviewer = UserFactory(username="racing-reviewer", groups=["Reviewers"], password=None)
+    load(seed(), user=editor)
+    return editor, reviewer, Claim.objects.get(answer__question__position=2, position=2)
+
+
+@on_postgresql
+def test_an_edit_committed_while_a_reimport_runs_is_kept_and_reported(monkeypatch):
+    editor, reviewer, claim = seed_imported_for_a_race()
+
+    reimport = PausedReimport(monkeypatch, by=editor).start()
+    try:
+        edit_claim(claim, by=reviewer, text="Corrected meanwhile.")
+    finally:
+        report = reimport.finish()
+
+    assert [number for number, _sentence in report.conflicts] == [2]
+    assert Claim.objects.get(pk=claim.pk).text == "Corrected meanwhile."
+    assert report.questions_updated == 1
+    assert (
+        Answer.objects.get(question__position=3)
+        .claims.filter(text="Names and dates of birth.")
+        .exists()
+    )
+
+
+@on_postgresql
+def test_a_reimport_waits_for_an_edit_in_progress_then_leaves_it_alone(monkeypatch):
+    editor, reviewer, claim = seed_imported_for_a_race()
+
+    reimport = PausedReimport(monkeypatch, by=editor).start()
+    try:
+        with transaction.atomic():
+            edit_claim(claim, by=reviewer, text="Corrected meanwhile.")
+            reimport.resume.set()
+            # The edit commits only once the re-import is queued behind its lock.
+            deadline = time.monotonic() + 30
+            while not waits_for_a_lock(reimport.pid):
+                assert time.monotonic() < deadline, "the re-import never waited for the lock"
+                time.sleep(0.01)
+    finally:
+        report = reimport.finish()
+
+    assert [number for number, _sentence in report.conflicts] == [2]
+    assert "edited" in report.conflicts[0][1]
+    assert Claim.objects.get(pk=claim.pk).text == "Corrected meanwhile."
+    assert Claim.objects.get(pk=claim.pk).author == reviewer
+
+
+# Limits
+
+
+def numbered_questions(count: int) -> bytes:
+    return "".join(
+        f"{n}. Is rule {n} in force in Missouri?\nYes.\n" for n in range(1, count + 1)
+    ).encode()
+
+
+def test_a_document_with_more_questions_than_the_limit_is_refused(settings, editor):
+    settings.COURTINFO_IMPORT_MAX_QUESTIONS = 19
+    document = parse_document(seed(), name="seed.txt")
+
+    with pytest.raises(ImportRefused) as refused:
+        import_document(document, user=editor)
+
+    line = document.questions[19].line
+    assert str(refused.value) == (
+        f"seed.txt:{line}: question 20 is one too many; a document holds at most 19 questions "
+        "(COURTINFO_IMPORT_MAX_QUESTIONS)"
+    )
+    assert not Question.objects.exists()
+
+
+def test_the_question_limit_is_a_hundred_by_default(editor):
+    import_document(parse_document(numbered_questions(100), name="100.txt"), user=editor)
+
+    with pytest.raises(ImportRefused, match="101.txt:201: question 101 is one too many"):
+        import_document(parse_document(numbered_questions(101), name="101.txt"), user=editor)
+
+    assert Question.objects.count() == 100
+
+
+# A refused document writes nothing, whatever it holds
+
+
+def row_counts() -> dict[str, int]:
+    models = [
+        model
+        for label in ("courtinfo", "claims", "reversion", "auth")
+        for model in apps.get_app_config(label).get_models()
+    ]
+    return {model._meta.label: model.objects.count() for model in models}
+
+
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=encoded(seed_mutations()))
+def test_a_refused_document_writes_nothing_and_an_accepted_one_is_valid(data):
+    before = row_counts()
+    try:
+        document = parse_document(data, name="mutated.txt")
+        import_document(document, topic_name=TOPIC)
+    except (ParseError, ImportRefused):
+        assert row_counts() == before
+        return
+    for answer in Answer.objects.all():
+        answer.clean_fields()
+        assert all(claim.block < len(answer.blocks) for claim in answer.claims.all())

@@ -5,11 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courtinfo.importer.parse import (
     BULLET,
     MAX_FILE_BYTES,
     MAX_LINE_CHARS,
+    MAX_NUMBER_DIGITS,
     NUMBERED,
     PARAGRAPH,
     ParseError,
@@ -20,6 +23,7 @@ from courtinfo.importer.parse import (
     parse_text,
     split_sentences,
 )
+from tests.courtinfo.documents import document_like_text, encoded, seed_mutations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = "000_185f39eb3d0e638c.txt"
@@ -435,6 +439,72 @@ def test_bullet_without_text_is_refused():
 def test_numbered_point_without_text_is_refused():
     error = refusal(b"1. Q?\nA.\n2.\n")
     assert (error.line, error.message) == (3, "point 2 has no text")
+
+
+def test_point_numbered_zero_is_refused_naming_file_and_line():
+    error = refusal(b"1. Q?\nA.\n0. Nought.\n", name="zero.txt")
+    assert str(error) == "zero.txt:3: point 0: points are numbered from 1"
+
+
+def test_point_numbered_with_leading_zeros_only_is_refused():
+    assert refusal(b"1. Q?\n00. Nought.\n").message == "point 0: points are numbered from 1"
+
+
+def test_point_number_of_more_than_four_digits_is_refused():
+    digits = "7" * 4_301
+    error = refusal(f"1. Q?\nA.\n{digits}. A point.\n".encode(), name="long.txt")
+    assert str(error) == (
+        "long.txt:3: the number 777777777777… has 4,301 digits; questions and points are "
+        "numbered with at most 4 digits"
+    )
+
+
+def test_question_number_of_more_than_four_digits_is_refused():
+    error = refusal(f"1. Q?\nA.\n{'2' * 5_000}. R?\nB.\n".encode(), name="long.txt")
+    assert (error.line, error.message.split(";")[0]) == (
+        3,
+        "the number 222222222222… has 5,000 digits",
+    )
+
+
+def test_five_digit_point_number_is_refused():
+    assert "has 5 digits" in refusal(b"1. Q?\n10000. Point.\n").message
+
+
+def test_four_digit_point_number_is_accepted():
+    document = parse_text(f"1. Q?\n{'9' * MAX_NUMBER_DIGITS}. Point.\n", name="x.txt")
+    assert document.questions[0].blocks[0].number == 9999
+
+
+# Whatever the input, parsing ends in a document or a ParseError, never another exception.
+
+
+def parse_or_refuse(data: bytes | str) -> None:
+    try:
+        if isinstance(data, bytes):
+            parse_document(data, name="fuzz.txt")
+        else:
+            parse_text(data, name="fuzz.txt")
+    except ParseError as error:
+        assert error.name == "fuzz.txt" and error.message
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.one_of(st.text(max_size=300), document_like_text))
+def test_any_text_parses_or_is_refused_with_a_parse_error(text):
+    parse_or_refuse(text)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_parse_or_are_refused_with_a_parse_error(data):
+    parse_or_refuse(data)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(encoded(seed_mutations()))
+def test_mutations_of_the_seed_parse_or_are_refused_with_a_parse_error(data):
+    parse_or_refuse(data)
 
 
 # Sentences and claims

@@ -4,11 +4,13 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
 from reversion.models import Version
 
 from claims.models import Claim, Review
+from claims.workflow import TransitionError, verify_claim
 from courtinfo.models import Answer, Publication, Question
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,27 @@ def test_imports_the_seed_as_drafts_under_its_topic():
     }
     assert Answer.objects.filter(status="draft").count() == 17
     assert f"20 questions, {Claim.objects.count()} claims" in out
+
+
+def test_the_demo_editor_is_the_author_of_every_imported_claim():
+    setup_demo()
+
+    editor = get_user_model().objects.get(username="editor")
+    imported = Claim.objects.exclude(answer__status="published")
+    assert imported.exists()
+    assert set(imported.values_list("author", "updated_by")) == {(editor.pk, editor.pk)}
+    assert set(Claim.objects.values_list("author", flat=True)) == {editor.pk}
+    assert not get_user_model().objects.filter(username="importer").exists()
+
+
+def test_the_demo_editor_cannot_verify_the_text_it_imported():
+    setup_demo()
+
+    editor = get_user_model().objects.get(username="editor")
+    editor.groups.add(Group.objects.get(name="Reviewers"))
+    claim = Claim.objects.filter(answer__status="draft").first()
+    with pytest.raises(TransitionError, match="You wrote the current text"):
+        verify_claim(claim, by=editor, verdict=Claim.Status.NOT_A_CLAIM)
 
 
 def test_publishes_three_samples_through_the_workflow_citing_an_unchecked_source():

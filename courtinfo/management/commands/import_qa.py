@@ -1,5 +1,6 @@
 """The import_qa command: reads question-and-answer documents into draft answers."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from courtinfo.importer.load import (
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         "(nothing is written for it, the error names the file and line), the others are "
         "imported, and the command exits with status 1 if any file was refused. Re-importing "
         "an unchanged file changes nothing; answers edited, verified or in review since the "
-        "import are reported as conflicts and left alone."
+        "import are reported as conflicts and left alone. The claims it writes are authored by "
+        "the person named with --by."
     )
 
     def add_arguments(self, parser):
@@ -39,21 +41,30 @@ class Command(BaseCommand):
             help="Topic of the imported questions, created if it does not exist; default none.",
         )
         parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The person who imports: the author of every claim written, who may then not "
+            "verify them. Default: the account 'importer', which nobody can log in with.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read and check everything and report what would change, writing nothing.",
         )
 
-    def handle(self, *args, paths, jurisdiction=None, topic=None, dry_run=False, **options):
+    def handle(
+        self, *args, paths, jurisdiction=None, topic=None, by=None, dry_run=False, **options
+    ):
         chosen = self._jurisdiction(jurisdiction) if jurisdiction is not None else None
         if topic is not None:
             self._check_topic(topic)
+        person = self._person(by) if by is not None else None
         refused = []
         for index, path in enumerate(paths, start=1):
             if len(paths) > 1:
                 self.stdout.write(f"[{index}/{len(paths)}] {path}")
             try:
-                report = self._import(path, chosen, topic, dry_run)
+                report = self._import(path, chosen, topic, person, dry_run)
             except ImportRefused as error:
                 self.stderr.write(self.style.ERROR(str(error)))
                 refused.append(path)
@@ -78,6 +89,15 @@ class Command(BaseCommand):
             )
         return found
 
+    def _person(self, username: str):
+        users = get_user_model()
+        person = users.objects.filter(**{users.USERNAME_FIELD: username}).first()
+        if person is None:
+            raise CommandError(
+                f"--by {username!r}: no such user; name the account of the person who imports."
+            )
+        return person
+
     def _check_topic(self, name: str) -> None:
         try:
             clean_topic_name(name)
@@ -85,7 +105,7 @@ class Command(BaseCommand):
             raise CommandError(f"--topic {name!r}: {error}") from None
 
     def _import(
-        self, path: str, jurisdiction: Jurisdiction | None, topic: str | None, dry_run: bool
+        self, path: str, jurisdiction: Jurisdiction | None, topic: str | None, by, dry_run: bool
     ) -> LoadReport:
         try:
             document = read_document(path)
@@ -93,7 +113,7 @@ class Command(BaseCommand):
             raise ImportRefused(str(error)) from None
         try:
             return import_document(
-                document, jurisdiction=jurisdiction, topic_name=topic, dry_run=dry_run
+                document, jurisdiction=jurisdiction, topic_name=topic, dry_run=dry_run, user=by
             )
         except JurisdictionUnclear as error:
             raise ImportRefused(f"{error} Name it with --jurisdiction.") from None

@@ -48,8 +48,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self._import_seed()
         self._accounts()
+        self._import_seed()
         self._publish_samples()
         port = os.environ.get("PORT", "8000")
         self.stdout.write(f"Admin:       http://127.0.0.1:{port}/admin/")
@@ -59,12 +59,16 @@ class Command(BaseCommand):
         )
 
     def _import_seed(self) -> None:
+        """Import the seed as the demo editor, who is then the author of its claims."""
         try:
             document = read_document(SEED)
         except ParseError as error:
             raise CommandError(f"The demo document cannot be read: {error}") from None
         report = import_document(
-            document, jurisdiction=Jurisdiction.objects.get(code="MO"), topic_name=SEED_TOPIC
+            document,
+            jurisdiction=Jurisdiction.objects.get(code="MO"),
+            topic_name=SEED_TOPIC,
+            user=get_user_model().objects.get(username="editor"),
         )
         claims = report.claims_created + report.claims_updated + report.claims_unchanged
         if report.changed:
