@@ -78,7 +78,7 @@ def _seed_for(code: str) -> tuple[bytes, str, Jurisdiction]:
 
     from courtinfo.models import Jurisdiction
 
-    seed = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
+    seed = Path(settings.BASE_DIR) / "claims" / "demo" / "missouri-courts-ice.txt"
     jurisdiction = Jurisdiction.objects.get(code=code)
     text = seed.read_text(encoding="utf-8").replace(SEED_NAME, jurisdiction.name)
     return text.encode(), f"{jurisdiction.slug}-courts-ice.txt", jurisdiction
@@ -86,8 +86,8 @@ def _seed_for(code: str) -> tuple[bytes, str, Jurisdiction]:
 
 def _import(seed: tuple[bytes, str, Jurisdiction]) -> None:
     """What an import costs: parsing the bytes and loading them."""
-    from courtinfo.importer.load import import_document
-    from courtinfo.importer.parse import parse_document
+    from claims.importer.load import import_document
+    from claims.importer.parse import parse_document
 
     data, name, jurisdiction = seed
     import_document(parse_document(data, name=name), jurisdiction=jurisdiction, topic_name=TOPIC)
@@ -114,7 +114,7 @@ def _bench_imports(options: Options, rows: list[Row]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courtinfo.importer.parse import parse_document
+    from claims.importer.parse import parse_document
 
     missouri = _seed_for("MO")
     others = [_seed_for(code) for code in EXTRA_STATES[: options.states]]

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from claims import workflow
+from claims import admin_import, workflow
 from claims.admin_views import (
     EditorialAdmin,
     ReadOnlyAdmin,
@@ -34,7 +34,6 @@ from claims.admin_views import (
 )
 from claims.models import Citation, Claim
 from claims.snapshot import build_payload
-from courtinfo import admin_import
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 # The buttons the answer page offers: (workflow action, label, what the note field is for).

@@ -11,7 +11,7 @@ from courtinfo.models import Answer
 from tests.factories import SourceFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
-DOCUMENT = Path(__file__).parent.parent / "courtinfo" / "fixtures" / "missouri_short.txt"
+DOCUMENT = Path(__file__).parent.parent / "fixtures" / "missouri_short.txt"
 EDITED = "It bans sanctuary policies in every political subdivision of Missouri."
 
 pytestmark = [

@@ -18,7 +18,7 @@ from tests.factories import (
     jurisdiction,
 )
 
-SEED = "courtinfo/demo/missouri-courts-ice.txt"
+SEED = "claims/demo/missouri-courts-ice.txt"
 
 
 def _audit_json(*args):

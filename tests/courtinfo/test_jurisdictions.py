@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from courtinfo.importer.parse import parse_document
+from claims.importer.parse import parse_document
 from courtinfo.jurisdictions import (
     JURISDICTIONS,
     find_jurisdiction,
@@ -40,7 +40,7 @@ def test_district_territories_and_federal_rows():
     }
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def question_texts(name: str) -> list[str]:

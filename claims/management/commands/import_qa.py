@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from courtinfo.importer.load import (
+from claims.importer.load import (
     ImportRefused,
     JurisdictionUnclear,
     LoadReport,
@@ -12,7 +12,7 @@ from courtinfo.importer.load import (
     jurisdiction_named,
     read_document,
 )
-from courtinfo.importer.parse import ParseError
+from claims.importer.parse import ParseError
 from courtinfo.models import Jurisdiction
 
 

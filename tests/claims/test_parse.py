@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courtinfo.importer.parse import (
+from claims.importer.parse import (
     BULLET,
     MAX_FILE_BYTES,
     MAX_LINE_CHARS,
@@ -23,9 +23,9 @@ from courtinfo.importer.parse import (
     parse_text,
     split_sentences,
 )
-from tests.courtinfo.documents import document_like_text, encoded, seed_mutations
+from tests.claims.documents import document_like_text, encoded, seed_mutations
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEED = "000_185f39eb3d0e638c.txt"
 
 # (kind, number, claims) of each block of each seed answer, in order.

@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 
-from courtinfo.importer.load import (
+from claims.importer.load import (
     ImportRefused,
     JurisdictionUnclear,
     LoadReport,
     clean_topic_name,
     import_document,
 )
-from courtinfo.importer.parse import MAX_FILE_BYTES, ParseError, parse_document
+from claims.importer.parse import MAX_FILE_BYTES, ParseError, parse_document
 from courtinfo.models import Jurisdiction, Topic
 
 IMPORT_PERMISSION = "courtinfo.add_question"

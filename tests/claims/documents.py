@@ -4,7 +4,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-SEED = Path(__file__).parent / "fixtures" / "000_185f39eb3d0e638c.txt"
+SEED = Path(__file__).parent.parent / "fixtures" / "000_185f39eb3d0e638c.txt"
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 
 # Characters that make up the document format, so random text is often nearly a document.

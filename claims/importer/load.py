@@ -13,8 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
-from claims.models import Citation, Claim, Review
-from courtinfo.importer.parse import (
+from claims.importer.parse import (
     MAX_FILE_BYTES,
     Block,
     ParsedDocument,
@@ -24,6 +23,7 @@ from courtinfo.importer.parse import (
     make_compare_key,
     parse_document,
 )
+from claims.models import Citation, Claim, Review
 from courtinfo.jurisdictions import (
     find_jurisdiction,
     infer_jurisdiction,

@@ -17,8 +17,8 @@ from claims.models import Claim
 from courtinfo.models import Answer, Question, Topic
 from tests.factories import UserFactory
 
-SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+SEED = Path(settings.BASE_DIR) / "claims" / "demo" / "missouri-courts-ice.txt"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 VARIATIONS = FIXTURES / "variations.txt"
 KANSAS = FIXTURES / "kansas.txt"
 

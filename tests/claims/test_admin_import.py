@@ -12,13 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Revision, Version
 
+from claims.importer.parse import MAX_FILE_BYTES
 from claims.models import Claim
 from claims.workflow import TransitionError, verify_claim
-from courtinfo.importer.parse import MAX_FILE_BYTES
 from courtinfo.models import Answer, Question, Topic
 from tests.factories import TopicFactory, UserFactory, jurisdiction
 
-SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
+SEED = Path(settings.BASE_DIR) / "claims" / "demo" / "missouri-courts-ice.txt"
 URL = reverse("admin:courtinfo_question_import")
 NO_STATE = (
     b"1. Who may read a court file?\n"

@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from claims.importer.load import import_document, read_document
+from claims.importer.parse import ParseError
 from claims.models import Claim, Source
 from claims.workflow import (
     add_citation,
@@ -18,11 +20,9 @@ from claims.workflow import (
     submit_answer,
     verify_claim,
 )
-from courtinfo.importer.load import import_document, read_document
-from courtinfo.importer.parse import ParseError
 from courtinfo.models import Answer, Jurisdiction
 
-SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
+SEED = Path(settings.BASE_DIR) / "claims" / "demo" / "missouri-courts-ice.txt"
 SEED_TOPIC = "State courts and immigration enforcement"
 
 # username, group (None for the superuser), what the account is for

@@ -15,23 +15,23 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from reversion.models import Revision, Version
 
-from claims.models import Claim
-from claims.workflow import TransitionError, edit_claim, mark_claim_unverified, verify_claim
-from courtinfo.importer import load as loader
-from courtinfo.importer.load import (
+from claims.importer import load as loader
+from claims.importer.load import (
     ImportRefused,
     current_fingerprint,
     import_document,
     load_document,
     topic_named,
 )
-from courtinfo.importer.parse import ParseError, parse_document
+from claims.importer.parse import ParseError, parse_document
+from claims.models import Claim
+from claims.workflow import TransitionError, edit_claim, mark_claim_unverified, verify_claim
 from courtinfo.models import Answer, Question
-from tests.courtinfo.documents import encoded, seed_mutations
+from tests.claims.documents import encoded, seed_mutations
 from tests.factories import CitationFactory, UserFactory, jurisdiction
 
-SEED = Path(settings.BASE_DIR) / "courtinfo" / "demo" / "missouri-courts-ice.txt"
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+SEED = Path(settings.BASE_DIR) / "claims" / "demo" / "missouri-courts-ice.txt"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 TOPIC = "State courts and immigration enforcement"
 QUESTION_LINE = re.compile(r"(\d+)\. (.*\?)\s*")
 
