@@ -1,8 +1,8 @@
 """Who may do what, generated from the code rather than listed: every admin page, every workflow
 call in the state tables and every changelist action, for every role.
 
-One set of objects is built per module inside a transaction that is rolled back at the end; each
-case runs in a savepoint of it, so the matrix costs a few requests per case and no set-up.
+One set of objects is built per module (see `module_db`); each case runs in a savepoint of it, so
+a case costs a request or two and no set-up.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
-from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 from reversion.models import Revision, Version
@@ -66,11 +65,8 @@ def _quiet_refusals():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        built = _build_world()
-        yield built
-        transaction.set_rollback(True)
+def world(module_db):
+    return _build_world()
 
 
 def _build_world() -> SimpleNamespace:
