@@ -1,6 +1,7 @@
 """Fixtures shared by every test: people in each role."""
 
 import pytest
+from django.db import transaction
 
 from tests.factories import UserFactory
 
@@ -45,3 +46,12 @@ def outsider(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a whole module, rolled back after it: objects a module builds once
+    are there for each of its tests, which still run in a savepoint of their own."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
