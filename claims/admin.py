@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
@@ -136,6 +138,11 @@ class ClaimAdmin(EditorialAdmin):
                 Prefetch("citations", queryset=Citation.objects.select_related("source"))
             )
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A claim stays in the answer it was written for; moving it elsewhere is not an edit.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "answer"] if obj is not None else fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -390,3 +397,17 @@ class ReviewAdmin(ReadOnlyAdmin):
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["note", "claim__text", "answer__question__text"]
     date_hierarchy = "at"
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' sign-in attempts, without its "Clean up expired attempts" action.
+
+    That action reads attributes axes sets only while handling a sign-in, so from the admin it
+    fails with a server error; axes already removes expired attempts at each failed sign-in.
+    """
+
+    actions = []
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInAttemptAdmin)

@@ -424,6 +424,10 @@ class EditorialAdmin(VersionAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
+        # Permission first: nobody learns of an object (or that it is published) unless they
+        # could delete it.
+        if obj is not None and not self.has_delete_permission(request, obj):
+            raise PermissionDenied
         if obj is not None and self.is_published(obj):
             messages.error(
                 request,

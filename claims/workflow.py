@@ -98,11 +98,15 @@ class Move:
 
 def _citation_content(citation: Citation) -> dict[str, Any]:
     source = citation.source
+    # Every field of the source that a publication shows, so none of them changes unchecked.
     return {
         "source": source.pk,
         "title": source.title,
         "url": source.url,
+        "kind": source.kind,
         "citation": source.citation,
+        "publisher": source.publisher,
+        "accessed_on": source.accessed_on.isoformat() if source.accessed_on else None,
         "pinpoint": citation.pinpoint,
         "quote": citation.quote,
     }
@@ -161,7 +165,10 @@ def _quoted(text: str, limit: int = 80) -> str:
 _SOURCE_FIELDS = (
     ("title", gettext_lazy("title")),
     ("url", gettext_lazy("URL")),
+    ("kind", gettext_lazy("kind")),
     ("citation", gettext_lazy("citation")),
+    ("publisher", gettext_lazy("publisher")),
+    ("accessed_on", gettext_lazy("date accessed")),
 )
 
 
@@ -654,11 +661,12 @@ def available_actions(answer: Answer, user) -> list[Move]:
 def available_verdicts(claim: Claim, user) -> list[Move]:
     """The verdicts `user` may give this claim now, each with the reason it would be refused."""
     facts = _Facts(by=user, answer=claim.answer, claim=claim)
+    status = _effective_status(claim)
     moves = []
     for verdict, t in CLAIM_VERDICTS.items():
         if user is None or not user.has_perm(t.permission):
             continue
-        moves.append(Move(verdict, _refusal(t, facts, status=claim.status), C(verdict).label))
+        moves.append(Move(verdict, _refusal(t, facts, status=status), C(verdict).label))
     return moves
 
 
@@ -1044,8 +1052,15 @@ def _claim_call(
     """Lock the claim and its answer, then check the call against its table entry."""
     answer, locked = _lock_claim(claim)
     facts = _Facts(by=by, answer=answer, claim=locked, note=note, text=text, seen=seen, block=block)
-    _check(t, facts, status=locked.status)
+    _check(t, facts, status=_effective_status(locked))
     return answer, locked
+
+
+def _effective_status(claim: Claim) -> str:
+    """A verdict whose content changed behind the workflow's back (a queryset update) is void."""
+    if claim.status != C.UNVERIFIED and claim.verified_content != claim_content(claim):
+        return C.UNVERIFIED
+    return claim.status
 
 
 def _content_changed(answer: Answer, by, *, what: str) -> None:

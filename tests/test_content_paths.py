@@ -24,10 +24,10 @@ from reversion.models import Version
 
 from claims import workflow
 from claims.admin_views import admin_url
+from claims.importer.load import import_document
+from claims.importer.parse import parse_document
 from claims.models import Citation, Claim
 from claims.workflow import TransitionError
-from courtinfo.importer.load import import_document
-from courtinfo.importer.parse import parse_document
 from courtinfo.models import Answer, Publication, Question
 from courtinfo.reference import ROLES as GROUP_PERMISSIONS
 from tests.factories import (

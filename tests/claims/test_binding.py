@@ -303,3 +303,36 @@ def test_a_source_edited_in_the_admin_reopens_answers_citing_it_by_that_person(c
     assert _status(answer) == S.DRAFT
     event = Review.objects.get(answer=answer, action=Review.Action.REOPEN)
     assert event.actor == cast.writer
+
+
+def test_a_source_detail_shown_to_the_public_is_covered_by_the_verdict(cast):
+    answer = _approved(cast)
+    source = Citation.objects.filter(claim__answer=answer).first().source
+    source.publisher = "Someone else entirely"
+    source.save()
+    assert _status(answer) == S.DRAFT
+    assert "publisher changed" in Review.objects.get(action=Review.Action.REOPEN).note
+
+
+def test_a_verdict_voided_behind_the_workflow_can_be_given_again(cast):
+    answer = _approved(cast)
+    claim = answer.claims.first()
+    Claim.objects.filter(pk=claim.pk).update(text="Changed by a queryset update.")
+    other = UserFactory(username="checker2", groups=["Reviewers"], password=None)
+    verify_claim(claim, by=other, verdict=CS.SUPPORTED)
+    claim.refresh_from_db()
+    assert claim.verified_content == claim_content(claim)
+
+
+def test_the_claim_page_does_not_move_a_claim_to_another_answer(client, cast):
+    claim = CitationFactory().claim
+    elsewhere = AnswerFactory()
+    client.force_login(cast.writer)
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    form = find_form(page, form_id="claim_form")
+    assert "answer" not in dict(form.form_values())
+    client.post(
+        reverse("admin:claims_claim_change", args=[claim.pk]),
+        form_data(form, answer=elsewhere.pk),
+    )
+    assert Claim.objects.get(pk=claim.pk).answer_id == claim.answer_id
