@@ -1,8 +1,9 @@
 """Reference data, constraints and immutability of the content models."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -34,6 +35,37 @@ def test_role_groups_hold_only_their_own_workflow_permissions():
     assert "submit_answer" not in codenames("Reviewers")
     assert codenames("Publishers") & {"change_claim", "verify_claim"} == set()
     assert "publish_answer" in codenames("Publishers")
+
+
+def test_migrate_keeps_jurisdictions_and_groups_as_operators_changed_them():
+    Jurisdiction.objects.filter(code="MO").update(name="State of Missouri", slug="mo")
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.set([Permission.objects.get(codename="view_answer")])
+
+    call_command("migrate", verbosity=0)
+
+    assert Jurisdiction.objects.get(code="MO").name == "State of Missouri"
+    assert Jurisdiction.objects.get(code="MO").slug == "mo"
+    assert list(editors.permissions.values_list("codename", flat=True)) == ["view_answer"]
+
+
+def test_migrate_does_not_bring_back_a_deleted_jurisdiction():
+    Jurisdiction.objects.filter(code="GU").delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert not Jurisdiction.objects.filter(code="GU").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [1, 2])
+def test_transactional_tests_start_with_the_migrated_reference_data(run):
+    # The second run starts after the first one's flush and its rename.
+    assert Jurisdiction.objects.count() == 57
+    assert Jurisdiction.objects.get(code="MO").name == "Missouri"
+    publishers = Group.objects.get(name="Publishers")
+    assert publishers.permissions.filter(codename="publish_answer").exists()
+    Jurisdiction.objects.filter(code="MO").update(name=f"Renamed in run {run}")
 
 
 def test_question_slug_is_unique_per_jurisdiction():
