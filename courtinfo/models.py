@@ -4,6 +4,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -236,6 +237,18 @@ class Publication(models.Model):
     body_text = models.TextField(blank=True)
     review_due_on = models.DateField()
     payload = models.JSONField()
+    # The topic as published, computed by the database from the payload: public lists and filters
+    # read these, so renaming the topic changes no public page until the answer is republished.
+    topic_name = models.GeneratedField(
+        expression=KT("payload__topic__name"),
+        output_field=models.CharField(max_length=200, null=True),
+        db_persist=True,
+    )
+    topic_slug = models.GeneratedField(
+        expression=KT("payload__topic__slug"),
+        output_field=models.SlugField(max_length=200, null=True),
+        db_persist=True,
+    )
 
     objects = PublicationQuerySet.as_manager()
 
