@@ -209,7 +209,30 @@ class Answer(EditedModel):
         return self.question.get_absolute_url()
 
 
-class PublicationQuerySet(models.QuerySet):
+class WriteOnceQuerySet(models.QuerySet):
+    """Rows that are written once: update() and delete() are refused before reaching the database.
+
+    Database triggers refuse the same for any other client (migrations courtinfo 0007, claims 0003).
+    """
+
+    refusal: type[Exception] = Exception
+    reason = ""
+
+    def update(self, **kwargs):
+        raise self.refusal(self.reason)
+
+    def delete(self):
+        raise self.refusal(self.reason)
+
+
+class PublicationImmutable(Exception):
+    """Raised on any attempt to change or delete a written publication."""
+
+
+class PublicationQuerySet(WriteOnceQuerySet):
+    refusal = PublicationImmutable
+    reason = "Publications are never changed or deleted; publish a new version instead."
+
     def live(self):
         return self.filter(live_answer__isnull=False)
 
@@ -279,7 +302,3 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PublicationImmutable("A publication is never deleted.")
-
-
-class PublicationImmutable(Exception):
-    """Raised on any attempt to change or delete a written publication."""
