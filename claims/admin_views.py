@@ -438,6 +438,14 @@ class EditorialAdmin(VersionAdmin):
         with self.create_revision(request):
             return super().delete_view(request, object_id, extra_context)
 
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Protected objects (review events, publications) refuse the deletion whoever asks;
+            # list them rather than blame a permission nobody holds for records.
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
+
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courtinfo.models import EditedModel
+from courtinfo.models import EditedModel, WriteOnceQuerySet
 
 
 @reversion.register(follow=("citations",))
@@ -115,8 +115,21 @@ class Citation(models.Model):
         return f"{self.source} {self.pinpoint}".strip()
 
 
+class ReviewImmutable(Exception):
+    """Raised on any attempt to change or delete a review event."""
+
+
+class ReviewQuerySet(WriteOnceQuerySet):
+    refusal = ReviewImmutable
+    reason = "Review events are never changed or deleted."
+
+
 class Review(models.Model):
-    """One workflow event; written by claims.workflow only, never edited."""
+    """One workflow event; written by claims.workflow only, never changed or deleted.
+
+    Deleting a claim keeps its events and only forgets the claim (claim becomes null); an answer
+    with events cannot be deleted at all.
+    """
 
     class Action(models.TextChoices):
         EDIT = "edit", _("Edited")
@@ -131,7 +144,7 @@ class Review(models.Model):
         RECHECK = "recheck", _("Changed after it was checked")
 
     answer = models.ForeignKey(
-        "courtinfo.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+        "courtinfo.Answer", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
     )
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
@@ -146,8 +159,18 @@ class Review(models.Model):
     to_status = models.CharField(max_length=12, blank=True)
     note = models.TextField(blank=True)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ReviewImmutable("A review event is never changed after it is written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReviewImmutable("A review event is never deleted.")

@@ -18,7 +18,6 @@ PAGE_SIZE = 50
 
 
 def _summary(publication: Publication, request: HttpRequest) -> dict[str, Any]:
-    topic = publication.topic
     return {
         "id": publication.answer_id,
         "version": publication.version,
@@ -28,7 +27,11 @@ def _summary(publication: Publication, request: HttpRequest) -> dict[str, Any]:
             "name": publication.jurisdiction.name,
             "slug": publication.jurisdiction.slug,
         },
-        "topic": {"name": topic.name, "slug": topic.slug} if topic else None,
+        "topic": (
+            {"name": publication.topic_name, "slug": publication.topic_slug}
+            if publication.topic_slug is not None
+            else None
+        ),
         "compare_key": publication.compare_key,
         "published_at": publication.published_at.isoformat(),
         "review_due_on": publication.review_due_on.isoformat(),

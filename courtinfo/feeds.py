@@ -34,6 +34,7 @@ class PublicationFeed(Feed):
                 "published_at",
                 "jurisdiction__name",
                 "jurisdiction__slug",
+                "topic_name",
             )
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )
@@ -45,6 +46,10 @@ class PublicationFeed(Feed):
         if item.version == 1:
             return item.summary or str(_("First published."))
         return item.summary or str(_("Corrected."))
+
+    def item_categories(self, item: Publication) -> tuple[str, ...]:
+        # The topic as published: a later rename shows only once the answer is republished.
+        return (item.topic_name,) if item.topic_name else ()
 
     def item_link(self, item: Publication) -> str:
         return item.get_absolute_url()

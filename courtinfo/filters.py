@@ -1,4 +1,4 @@
-"""Filters for lists of publications: by jurisdiction code and topic slug."""
+"""Filters for lists of publications: by jurisdiction code and topic slug as published."""
 
 import django_filters
 
@@ -7,7 +7,7 @@ from courtinfo.models import Publication
 
 class PublicationFilter(django_filters.FilterSet):
     jurisdiction = django_filters.CharFilter(field_name="jurisdiction__code", lookup_expr="iexact")
-    topic = django_filters.CharFilter(field_name="topic__slug", lookup_expr="exact")
+    topic = django_filters.CharFilter(field_name="topic_slug", lookup_expr="exact")
 
     class Meta:
         model = Publication
@@ -15,7 +15,7 @@ class PublicationFilter(django_filters.FilterSet):
 
 
 class TopicFilter(django_filters.FilterSet):
-    topic = django_filters.CharFilter(field_name="topic__slug", lookup_expr="exact")
+    topic = django_filters.CharFilter(field_name="topic_slug", lookup_expr="exact")
 
     class Meta:
         model = Publication

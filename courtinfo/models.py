@@ -4,6 +4,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -263,7 +264,30 @@ class Answer(EditedModel):
         return self.question.get_absolute_url()
 
 
-class PublicationQuerySet(models.QuerySet):
+class WriteOnceQuerySet(models.QuerySet):
+    """Rows that are written once: update() and delete() are refused before reaching the database.
+
+    Database triggers refuse the same for any other client (migrations courtinfo 0007, claims 0003).
+    """
+
+    refusal: type[Exception] = Exception
+    reason = ""
+
+    def update(self, **kwargs):
+        raise self.refusal(self.reason)
+
+    def delete(self):
+        raise self.refusal(self.reason)
+
+
+class PublicationImmutable(Exception):
+    """Raised on any attempt to change or delete a written publication."""
+
+
+class PublicationQuerySet(WriteOnceQuerySet):
+    refusal = PublicationImmutable
+    reason = "Publications are never changed or deleted; publish a new version instead."
+
     def live(self):
         return self.filter(live_answer__isnull=False)
 
@@ -291,6 +315,18 @@ class Publication(models.Model):
     body_text = models.TextField(blank=True)
     review_due_on = models.DateField()
     payload = models.JSONField()
+    # The topic as published, computed by the database from the payload: public lists and filters
+    # read these, so renaming the topic changes no public page until the answer is republished.
+    topic_name = models.GeneratedField(
+        expression=KT("payload__topic__name"),
+        output_field=models.CharField(max_length=200, null=True),
+        db_persist=True,
+    )
+    topic_slug = models.GeneratedField(
+        expression=KT("payload__topic__slug"),
+        output_field=models.SlugField(max_length=200, null=True),
+        db_persist=True,
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -321,7 +357,3 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PublicationImmutable("A publication is never deleted.")
-
-
-class PublicationImmutable(Exception):
-    """Raised on any attempt to change or delete a written publication."""

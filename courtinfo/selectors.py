@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from courtinfo.models import Answer, Jurisdiction, Publication, Topic
+from courtinfo.models import Answer, Jurisdiction, Publication
 
 # Columns a list needs; the payload and the search text stay in the database.
 _LIST_FIELDS = (
@@ -18,8 +18,8 @@ _LIST_FIELDS = (
     "jurisdiction__code",
     "jurisdiction__name",
     "jurisdiction__slug",
-    "topic__name",
-    "topic__slug",
+    "topic_name",
+    "topic_slug",
     "question_slug",
     "question_text",
     "compare_key",
@@ -31,8 +31,8 @@ _LIST_FIELDS = (
 
 
 def live_publications() -> QuerySet[Publication]:
-    """The publication the public sees for each answer, with its jurisdiction and topic."""
-    return Publication.objects.live().select_related("jurisdiction", "topic")
+    """The publication the public sees for each answer, with its jurisdiction."""
+    return Publication.objects.live().select_related("jurisdiction")
 
 
 def live_publication_list() -> QuerySet[Publication]:
@@ -155,14 +155,31 @@ def published_jurisdictions() -> list[Jurisdiction]:
     return list(Jurisdiction.objects.filter(pk__in=ids).only("code", "name", "slug"))
 
 
-def published_topics(*, jurisdiction: Jurisdiction | None = None) -> list[Topic]:
-    """Topics that have at least one published answer (in the jurisdiction, if given)."""
-    live = Publication.objects.live()
+@dataclass(frozen=True)
+class PublishedTopic:
+    name: str
+    slug: str
+
+
+def published_topics(*, jurisdiction: Jurisdiction | None = None) -> list[PublishedTopic]:
+    """Topics of the live publications (in the jurisdiction, if given) as published, by name.
+
+    Read from the publications, never from the topics themselves: a renamed topic keeps its old
+    name here until an answer is republished; a slug published under several names is listed
+    once, under the name it was last published with.
+    """
+    live = Publication.objects.live().filter(topic_slug__isnull=False)
     if jurisdiction is not None:
         live = live.filter(jurisdiction=jurisdiction)
-    return list(
-        Topic.objects.filter(pk__in=live.values("topic_id")).only("name", "slug").order_by("name")
+    rows = (
+        live.values_list("topic_slug", "topic_name")
+        .annotate(last_published_at=Max("published_at"))
+        .order_by("last_published_at")
     )
+    # Oldest first, so that each slug ends up with the name it was last published under.
+    names = {slug: name for slug, name, _ in rows}
+    topics = [PublishedTopic(name=name, slug=slug) for slug, name in names.items()]
+    return sorted(topics, key=lambda topic: (topic.name, topic.slug))
 
 
 def jurisdiction_by_slug(slug: str) -> Jurisdiction | None:

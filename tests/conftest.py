@@ -1,9 +1,28 @@
-"""Fixtures shared by every test: people in each role."""
+"""Fixtures shared by every test: people in each role; the migrated data for transactional tests."""
+
+import importlib
 
 import pytest
-from django.db import transaction
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from tests.factories import UserFactory
+
+# The one data migration that writes reference data; its rows are its own frozen copy.
+_REFERENCE_DATA = importlib.import_module("courtinfo.migrations.0002_jurisdictions_and_roles")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    # A transactional test ends with a flush that empties every table, the jurisdictions and role
+    # groups that the migration wrote included; the next one gets them back before it starts.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        _REFERENCE_DATA.create_reference_data(apps, DEFAULT_DB_ALIAS)
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,12 @@
 """Answer and question admin: workflow buttons, actions, queues, preview, compare, stale forms."""
 
-import datetime
-
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from claims import workflow
 from claims.models import Claim
-from courtinfo.models import Answer, Publication, Question
+from courtinfo.models import Answer, Question
 from tests.factories import (
     AnswerFactory,
     CitationFactory,
@@ -310,16 +307,14 @@ def test_dashboard_lists_drafts_sent_back_to_me(client, editor, reviewer):
     assert [a.pk for a in queues["my_drafts"].items] == [answer.pk]
 
 
-def test_dashboard_lists_overdue_publications_oldest_first(client, editor, reviewer, publisher):
+def test_dashboard_lists_overdue_publications_oldest_first(
+    client, settings, editor, reviewer, publisher
+):
+    # Publications are never changed: publish them with review dates already past.
+    settings.COURTINFO_REVIEW_INTERVAL_DAYS = -3
     first = published(editor, reviewer, publisher)
+    settings.COURTINFO_REVIEW_INTERVAL_DAYS = -9
     second = published(editor, reviewer, publisher)
-    today = timezone.localdate()
-    Publication.objects.filter(pk=first.live_publication_id).update(
-        review_due_on=today - datetime.timedelta(days=3)
-    )
-    Publication.objects.filter(pk=second.live_publication_id).update(
-        review_due_on=today - datetime.timedelta(days=9)
-    )
     client.force_login(publisher)
     response = client.get(reverse("admin:index"))
     queues = {q.key: q for q in response.context["queues"]}
@@ -534,6 +529,24 @@ def test_deleting_a_published_answer_is_refused(client, editor, reviewer, publis
     assert response.status_code == 302
     assert Answer.objects.filter(pk=answer.pk).exists()
     assert "published" in messages_of(response)[0]
+
+
+def test_admin_refuses_deleting_an_answer_with_review_events_and_names_them(
+    client, editor, reviewer, superuser
+):
+    answer = in_review(editor)
+    workflow.request_changes(answer, by=reviewer, note="Cite the statute.")
+    url = reverse("admin:courtinfo_answer_delete", args=[answer.pk])
+    client.force_login(superuser)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in page
+    assert "Changes requested by reviewer" in page
+    assert Answer.objects.filter(pk=answer.pk).exists()
+    assert answer.reviews.count() == 2
+    assert "protected related objects" in response.content.decode()
 
 
 def test_deleting_a_draft_question_works(client, superuser):

@@ -1,13 +1,15 @@
 """Reference data, constraints and immutability of the content models."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from claims.models import Review
 from courtinfo.models import Jurisdiction, Publication, PublicationImmutable, validate_blocks
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.factories import AnswerFactory, PublicationFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,37 @@ def test_role_groups_hold_only_their_own_workflow_permissions():
     assert "submit_answer" not in codenames("Reviewers")
     assert codenames("Publishers") & {"change_claim", "verify_claim"} == set()
     assert "publish_answer" in codenames("Publishers")
+
+
+def test_migrate_keeps_jurisdictions_and_groups_as_operators_changed_them():
+    Jurisdiction.objects.filter(code="MO").update(name="State of Missouri", slug="mo")
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.set([Permission.objects.get(codename="view_answer")])
+
+    call_command("migrate", verbosity=0)
+
+    assert Jurisdiction.objects.get(code="MO").name == "State of Missouri"
+    assert Jurisdiction.objects.get(code="MO").slug == "mo"
+    assert list(editors.permissions.values_list("codename", flat=True)) == ["view_answer"]
+
+
+def test_migrate_does_not_bring_back_a_deleted_jurisdiction():
+    Jurisdiction.objects.filter(code="GU").delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert not Jurisdiction.objects.filter(code="GU").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [1, 2])
+def test_transactional_tests_start_with_the_migrated_reference_data(run):
+    # The second run starts after the first one's flush and its rename.
+    assert Jurisdiction.objects.count() == 57
+    assert Jurisdiction.objects.get(code="MO").name == "Missouri"
+    publishers = Group.objects.get(name="Publishers")
+    assert publishers.permissions.filter(codename="publish_answer").exists()
+    Jurisdiction.objects.filter(code="MO").update(name=f"Renamed in run {run}")
 
 
 def test_question_slug_is_unique_per_jurisdiction():
@@ -72,6 +105,80 @@ def test_publication_cannot_be_changed_or_deleted():
         publication.save()
     with pytest.raises(PublicationImmutable):
         publication.delete()
+
+
+def _execute(sql: str, *params) -> None:
+    """Raw SQL, as any client could send it; in a savepoint, since PostgreSQL aborts on errors."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_publication_queryset_refuses_update_and_delete():
+    publication = _publication(AnswerFactory())
+    publications = Publication.objects.filter(pk=publication.pk)
+
+    with pytest.raises(PublicationImmutable, match="never changed or deleted"):
+        publications.update(summary="rewritten")
+    with pytest.raises(PublicationImmutable, match="never changed or deleted"):
+        publications.delete()
+    with pytest.raises(PublicationImmutable):
+        Publication.objects.all().delete()
+
+    assert Publication.objects.get(pk=publication.pk).summary == ""
+
+
+def test_database_refuses_an_update_that_bypasses_the_queryset():
+    publication = _publication(AnswerFactory())
+
+    with pytest.raises(IntegrityError, match="never changed"), transaction.atomic():
+        Publication._base_manager.filter(pk=publication.pk).update(summary="rewritten")
+
+    assert Publication.objects.get(pk=publication.pk).summary == ""
+
+
+def test_database_refuses_a_delete_that_bypasses_the_queryset():
+    publication = _publication(AnswerFactory())
+
+    with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic():
+        Publication._base_manager.filter(pk=publication.pk).delete()
+
+    assert Publication.objects.filter(pk=publication.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE courtinfo_publication SET summary = 'rewritten' WHERE id = %s",
+        "UPDATE courtinfo_publication SET payload = '{}', question_text = 'x' WHERE id = %s",
+        "DELETE FROM courtinfo_publication WHERE id = %s",
+    ],
+)
+def test_database_refuses_raw_sql_that_changes_or_deletes_a_publication(sql):
+    publication = PublicationFactory(live=False, summary="As published.")
+    payload = publication.payload
+
+    with pytest.raises(IntegrityError, match="publication is never"):
+        _execute(sql, publication.pk)
+
+    kept = Publication.objects.get(pk=publication.pk)
+    assert (kept.summary, kept.payload) == ("As published.", payload)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_history_and_leaves_it_guarded_again():
+    publication = PublicationFactory()
+    Review.objects.create(
+        answer=publication.answer, actor=publication.published_by, action="publish"
+    )
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not Publication.objects.exists()
+    assert not Review.objects.exists()
+    Jurisdiction.objects.create(code="MO", name="Missouri", slug="missouri")
+    publication = PublicationFactory(live=False)
+    with pytest.raises(IntegrityError, match="never deleted"):
+        _execute("DELETE FROM courtinfo_publication WHERE id = %s", publication.pk)
 
 
 @pytest.mark.parametrize(

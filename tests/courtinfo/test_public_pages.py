@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Source
-from courtinfo.models import Answer
+from courtinfo.models import Answer, Topic
 from tests.factories import (
     AnswerFactory,
     PublicationFactory,
@@ -392,3 +392,82 @@ def test_demo_site_asks_search_engines_to_stay_away(client):
         '<meta name="robots" content="noindex, nofollow">'
         in client.get(publication.get_absolute_url()).content.decode()
     )
+
+
+def _renamed_after_publishing():
+    topic = TopicFactory(name="Immigration", slug="immigration")
+    publication = PublicationFactory(answer=_published(topic=topic, text="Who sees court files?"))
+    Topic.objects.filter(pk=topic.pk).update(name="Enforcement", slug="enforcement")
+    return publication
+
+
+def _public_texts(client, publication) -> dict[str, str]:
+    urls = [
+        "/",
+        "/missouri/",
+        publication.get_absolute_url(),
+        "/search/?q=records",
+        "/api/answers/",
+        f"/api/answers/{publication.answer_id}/",
+        "/feed/",
+    ]
+    return {url: client.get(url).content.decode() for url in urls}
+
+
+def test_renamed_topic_keeps_its_published_name_on_every_public_page(client):
+    publication = _renamed_after_publishing()
+
+    pages = _public_texts(client, publication)
+
+    for url, text in pages.items():
+        assert "Immigration" in text, url
+        assert "Enforcement" not in text and "enforcement" not in text, url
+    assert 'href="/search/?topic=immigration">Immigration</a>' in pages["/"]
+    assert '<option value="immigration">Immigration</option>' in pages["/missouri/"]
+    assert "Immigration · " in pages["/missouri/"]
+    assert "› <span>Immigration</span>" in pages[publication.get_absolute_url()]
+    assert "Missouri · Immigration" in pages["/search/?q=records"]
+    assert json.loads(pages["/api/answers/"])["results"][0]["topic"] == {
+        "name": "Immigration",
+        "slug": "immigration",
+    }
+    assert '<category term="Immigration"/>' in pages["/feed/"]
+
+
+def test_topic_filters_match_the_published_slug_after_a_rename(client):
+    publication = _renamed_after_publishing()
+
+    def listed(url):
+        return "Who sees court files?" in client.get(url).content.decode()
+
+    assert listed("/missouri/?topic=immigration")
+    assert not listed("/missouri/?topic=enforcement")
+    assert listed("/search/?q=records&topic=immigration")
+    assert not listed("/search/?q=records&topic=enforcement")
+    api = client.get("/api/answers/", {"topic": "immigration"}).json()
+    assert [r["id"] for r in api["results"]] == [publication.answer_id]
+    assert client.get("/api/answers/", {"topic": "enforcement"}).json()["count"] == 0
+
+
+def test_republished_answer_shows_the_renamed_topic(client):
+    publication = _renamed_after_publishing()
+    PublicationFactory(answer=publication.answer, version=2)
+
+    pages = _public_texts(client, publication)
+
+    for url in ("/", "/missouri/", publication.get_absolute_url(), "/search/?q=records"):
+        assert "Enforcement" in pages[url] and "Immigration" not in pages[url], url
+    assert 'href="/search/?topic=enforcement">Enforcement</a>' in pages["/"]
+    assert json.loads(pages["/api/answers/"])["results"][0]["topic"]["slug"] == "enforcement"
+
+
+def test_topic_list_names_a_partly_republished_topic_once_by_its_newest_name(client):
+    first = _renamed_after_publishing()
+    second = PublicationFactory(answer=_published(topic=first.topic, text="Who keeps the files?"))
+
+    html = client.get("/").content.decode()
+
+    assert second.topic_name == "Enforcement"
+    assert 'href="/search/?topic=enforcement">Enforcement</a>' in html
+    assert 'href="/search/?topic=immigration">Immigration</a>' in html
+    assert html.count("/search/?topic=") == 2
