@@ -49,6 +49,37 @@ class Topic(models.Model):
         return self.name
 
 
+class WorkflowFieldWrite(Exception):
+    """A bulk update outside claims.workflow tried to write a status, verdict or live publication."""
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes of content: they bump the version and never write a workflow column."""
+
+    def update(self, **kwargs):
+        self._refuse_workflow_fields(kwargs)
+        kwargs.setdefault("version", models.F("version") + 1)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        self._refuse_workflow_fields(fields)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def _refuse_workflow_fields(self, names) -> None:
+        if workflow_is_writing():
+            return
+        owned = set()
+        for attname in self.model.workflow_fields:
+            field = self.model._meta.get_field(attname.removesuffix("_id"))
+            owned |= {field.name, field.attname}
+        written = sorted(owned & set(names))
+        if written:
+            raise WorkflowFieldWrite(
+                f"{', '.join(written)} of {self.model._meta.verbose_name_plural} are written only "
+                "by claims.workflow; call the workflow instead."
+            )
+
+
 class EditedModel(models.Model):
     """Content a person edits: who changed it last, and a version that every UPDATE bumps.
 
@@ -71,6 +102,8 @@ class EditedModel(models.Model):
 
     # Columns only claims.workflow writes (statuses, verdicts, the live publication).
     workflow_fields: frozenset[str] = frozenset()
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -195,6 +195,7 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def live(self, create, extracted, **kwargs):
         if create and extracted is not False:
-            Answer.objects.filter(pk=self.answer_id).update(
-                live_publication=self, status=Answer.Status.PUBLISHED
-            )
+            with workflow_writes():
+                Answer.objects.filter(pk=self.answer_id).update(
+                    live_publication=self, status=Answer.Status.PUBLISHED
+                )

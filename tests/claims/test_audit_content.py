@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.audit import KINDS
 from claims.models import Claim
+from courtinfo.editing import workflow_writes
 from tests.factories import (
     AnswerFactory,
     CitationFactory,
@@ -84,7 +85,8 @@ def test_claim_verified_long_ago_is_stale(db, settings):
     settings.COURTINFO_REVIEW_INTERVAL_DAYS = 30
     claim = ClaimFactory(text="Courts share records on request.")
     CitationFactory(claim=claim)
-    Claim.objects.filter(pk=claim.pk).update(verified_at=timezone.now() - timedelta(days=31))
+    with workflow_writes():
+        Claim.objects.filter(pk=claim.pk).update(verified_at=timezone.now() - timedelta(days=31))
     (entry,) = _audit_json()
     assert [reason.split(":")[0] for reason in entry["reasons"]] == ["stale"]
 

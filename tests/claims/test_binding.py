@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 import reversion
+from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
@@ -22,7 +23,7 @@ from claims.workflow import (
     verify_claim,
     withdraw_answer,
 )
-from courtinfo.models import Answer, Publication, Question
+from courtinfo.models import Answer, Publication, Question, WorkflowFieldWrite
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, UserFactory
 from tests.html_forms import find_form, form_data, submit
 
@@ -178,19 +179,50 @@ def test_approving_refuses_a_verdict_whose_claim_changed_by_a_queryset_update(ca
         approve_answer(answer, by=cast.checker)
 
 
-def test_a_claim_forced_supported_by_a_queryset_update_does_not_count(cast):
+@pytest.mark.parametrize(
+    "model,change",
+    [
+        (Claim, {"status": CS.SUPPORTED}),
+        (Claim, {"verified_by": None}),
+        (Answer, {"status": S.APPROVED}),
+        (Answer, {"live_publication_id": None}),
+    ],
+)
+def test_a_queryset_update_cannot_write_a_workflow_column(model, change):
+    with pytest.raises(WorkflowFieldWrite, match="written only by claims.workflow"):
+        model.objects.all().update(**change)
+
+
+def test_a_queryset_update_of_content_bumps_the_version():
+    claim = ClaimFactory()
+    Claim.objects.filter(pk=claim.pk).update(text="Changed in bulk.")
+    assert Claim.objects.get(pk=claim.pk).version == claim.version + 1
+
+
+def _raw_update(model, pk: int, **values) -> None:
+    """What a client that skips Django entirely can do; only the decision points stand."""
+    table = model._meta.db_table
+    assignments = ", ".join(f"{column} = %s" for column in values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+            [*values.values(), pk],
+        )
+
+
+def test_a_claim_forced_supported_in_raw_sql_does_not_count(cast):
     answer = AnswerFactory()
-    CitationFactory(claim=ClaimFactory(answer=answer))
+    claim = CitationFactory(claim=ClaimFactory(answer=answer)).claim
     submit_answer(answer, by=cast.writer)
-    Claim.objects.filter(answer=answer).update(status=CS.SUPPORTED)
+    _raw_update(Claim, claim.pk, status=CS.SUPPORTED)
     with pytest.raises(TransitionError, match="unverified"):
         approve_answer(answer, by=cast.checker)
 
 
-def test_an_answer_forced_approved_by_a_queryset_update_cannot_be_published(cast):
+def test_an_answer_forced_approved_in_raw_sql_cannot_be_published(cast):
     answer = AnswerFactory()
     CitationFactory(claim=ClaimFactory(answer=answer))
-    Answer.objects.filter(pk=answer.pk).update(status=S.APPROVED)
+    _raw_update(Answer, answer.pk, status=S.APPROVED)
     with pytest.raises(TransitionError):
         publish_answer(answer, by=cast.releaser)
 

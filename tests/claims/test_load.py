@@ -26,6 +26,7 @@ from claims.importer.load import (
 from claims.importer.parse import ParseError, parse_document
 from claims.models import Claim
 from claims.workflow import TransitionError, edit_claim, mark_claim_unverified, verify_claim
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer, Question
 from tests.claims.documents import encoded, seed_mutations
 from tests.factories import CitationFactory, UserFactory, jurisdiction
@@ -346,7 +347,8 @@ def test_answer_a_person_edited_is_a_conflict_and_left_alone():
 
 def test_answer_in_review_is_a_conflict_and_left_alone():
     load(seed())
-    Answer.objects.filter(question__position=3).update(status=Answer.Status.IN_REVIEW)
+    with workflow_writes():
+        Answer.objects.filter(question__position=3).update(status=Answer.Status.IN_REVIEW)
     versions = Version.objects.count()
 
     report = load(changed_seed())
@@ -361,9 +363,10 @@ def test_answer_in_review_is_a_conflict_and_left_alone():
 
 def test_verified_or_cited_claims_make_a_conflict():
     load(seed())
-    Claim.objects.filter(answer__question__position=2, position=0).update(
-        status=Claim.Status.NOT_A_CLAIM
-    )
+    with workflow_writes():
+        Claim.objects.filter(answer__question__position=2, position=0).update(
+            status=Claim.Status.NOT_A_CLAIM
+        )
     CitationFactory(claim=Claim.objects.get(answer__question__position=3, position=0))
 
     report = load(changed_seed())

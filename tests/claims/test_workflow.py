@@ -26,6 +26,7 @@ from claims.workflow import (
     verify_claim,
     withdraw_answer,
 )
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer, Publication
 from tests.factories import (
     AnswerFactory,
@@ -634,7 +635,8 @@ def test_publish_refuses_when_the_version_was_just_taken(cast, publisher, monkey
     answer = _approved(cast)
     publish_answer(answer, by=publisher)
     # Simulate a second publisher that got past the lock: the constraint must still hold.
-    Answer.objects.filter(pk=answer.pk).update(status=S.APPROVED)
+    with workflow_writes():
+        Answer.objects.filter(pk=answer.pk).update(status=S.APPROVED)
     answer.refresh_from_db()
     monkeypatch.setattr(workflow, "_next_version", lambda answer: 1)
     with refused("This answer was just published by someone else as version 1"):
@@ -646,7 +648,8 @@ def test_publish_refuses_a_claim_that_lost_its_check(cast, publisher):
     answer = _approved(cast)
     claim = answer.claims.first()
     # A row changed outside the workflow must still never reach the public.
-    Claim.objects.filter(pk=claim.pk).update(status=CS.UNVERIFIED)
+    with workflow_writes():
+        Claim.objects.filter(pk=claim.pk).update(status=CS.UNVERIFIED)
     with refused(rf"1 claim is still unverified: #{claim.pk}"):
         publish_answer(answer, by=publisher)
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from courtinfo import api
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer
 from tests.factories import (
     AnswerFactory,
@@ -25,9 +26,10 @@ def test_list_shows_live_answers_only(client):
     live = _publish()
     AnswerFactory()
     withdrawn = _publish("KS")
-    Answer.objects.filter(pk=withdrawn.answer_id).update(
-        status=Answer.Status.WITHDRAWN, live_publication=None, withdrawn_at=timezone.now()
-    )
+    with workflow_writes():
+        Answer.objects.filter(pk=withdrawn.answer_id).update(
+            status=Answer.Status.WITHDRAWN, live_publication=None, withdrawn_at=timezone.now()
+        )
 
     data = client.get("/api/answers/").json()
 
@@ -75,12 +77,13 @@ def test_detail_serves_the_live_publication_payload(client):
 
 def test_detail_of_withdrawn_answer_is_410_and_unknown_is_404(client):
     withdrawn = _publish()
-    Answer.objects.filter(pk=withdrawn.answer_id).update(
-        status=Answer.Status.WITHDRAWN,
-        live_publication=None,
-        withdrawn_reason="Repealed.",
-        withdrawn_at=timezone.now(),
-    )
+    with workflow_writes():
+        Answer.objects.filter(pk=withdrawn.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="Repealed.",
+            withdrawn_at=timezone.now(),
+        )
 
     gone = client.get(f"/api/answers/{withdrawn.answer_id}/")
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Source
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer, Topic
 from tests.factories import (
     AnswerFactory,
@@ -176,12 +177,13 @@ def test_unpublished_question_is_404(client):
 
 def test_withdrawn_question_is_410_with_reason(client):
     publication = PublicationFactory()
-    Answer.objects.filter(pk=publication.answer_id).update(
-        status=Answer.Status.WITHDRAWN,
-        live_publication=None,
-        withdrawn_reason="The statute was repealed.",
-        withdrawn_at=timezone.now(),
-    )
+    with workflow_writes():
+        Answer.objects.filter(pk=publication.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="The statute was repealed.",
+            withdrawn_at=timezone.now(),
+        )
 
     response = client.get(publication.get_absolute_url())
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Source
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer
 from tests.factories import (
     AnswerFactory,
@@ -76,12 +77,13 @@ def test_draft_and_withdrawn_text_never_appears_on_public_urls(client):
             ("paragraph", None, [(f"Withdrawn {MARKER} claim.", [SourceFactory(title=MARKER)])])
         ],
     )
-    Answer.objects.filter(pk=withdrawn.answer_id).update(
-        status=Answer.Status.WITHDRAWN,
-        live_publication=None,
-        withdrawn_reason="Wrong.",
-        withdrawn_at=timezone.now(),
-    )
+    with workflow_writes():
+        Answer.objects.filter(pk=withdrawn.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="Wrong.",
+            withdrawn_at=timezone.now(),
+        )
 
     urls = _public_urls(live) + [
         withdrawn.get_absolute_url(),
@@ -98,12 +100,13 @@ def test_draft_and_withdrawn_text_never_appears_on_public_urls(client):
 def test_draft_and_withdrawn_addresses_answer_404_and_410(client):
     draft = AnswerFactory()
     withdrawn = PublicationFactory()
-    Answer.objects.filter(pk=withdrawn.answer_id).update(
-        status=Answer.Status.WITHDRAWN,
-        live_publication=None,
-        withdrawn_reason="Gone.",
-        withdrawn_at=timezone.now(),
-    )
+    with workflow_writes():
+        Answer.objects.filter(pk=withdrawn.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="Gone.",
+            withdrawn_at=timezone.now(),
+        )
 
     assert client.get(draft.question.get_absolute_url()).status_code == 404
     assert client.get(f"/api/answers/{draft.pk}/").status_code == 404

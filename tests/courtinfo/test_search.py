@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from courtinfo import search
+from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer
 from tests.factories import (
     AnswerFactory,
@@ -50,9 +51,10 @@ def test_search_needs_every_word(client):
 def test_search_skips_unpublished_and_withdrawn_answers(client):
     ClaimFactory(answer=AnswerFactory(question=QuestionFactory(text="Draft detention?")))
     withdrawn = _publish("Withdrawn detention?")
-    Answer.objects.filter(pk=withdrawn.answer_id).update(
-        status=Answer.Status.WITHDRAWN, live_publication=None, withdrawn_at=timezone.now()
-    )
+    with workflow_writes():
+        Answer.objects.filter(pk=withdrawn.answer_id).update(
+            status=Answer.Status.WITHDRAWN, live_publication=None, withdrawn_at=timezone.now()
+        )
     _publish("Live detention?")
 
     assert _results(client, q="detention") == ["Live detention?"]
