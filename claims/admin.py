@@ -22,11 +22,13 @@ from claims.admin_views import (
     ReadOnlyAdmin,
     StatusColumn,
     admin_url,
+    lock_row,
     posted_seen,
     report,
     seen_field,
 )
 from claims.models import Citation, Claim, Review, Source
+from courtinfo.models import Answer
 
 VERDICTS = {
     Claim.Status.SUPPORTED,
@@ -174,6 +176,12 @@ class ClaimAdmin(EditorialAdmin):
         return StatusColumn(obj)
 
     # Saving through the workflow.
+
+    def lock_edited(self, obj: Claim) -> Claim | None:
+        # The workflow's lock order, so that a save and a workflow call never deadlock.
+        if lock_row(Answer, obj.answer_id) is None:
+            return None
+        return lock_row(Claim, obj.pk)
 
     def save_model(self, request, obj, form, change):
         wf = workflow

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -29,7 +29,7 @@ from claims import workflow
 from claims.models import Source
 from courtinfo.diff import ClaimChange, FieldChange, diff_claims, diff_fields
 
-STALE_FIELD = "_opened_stamp"
+OPENED_VERSION = "opened_version"
 
 # Bookkeeping columns that a person never edits and that differ on every save.
 _HIDDEN_IN_DIFF = {
@@ -91,26 +91,81 @@ class Side:
     claims: list[dict] | None = None
 
 
-class StaleFormMixin(forms.ModelForm):
-    """Carries the edit stamp the person opened and refuses to save over a newer change."""
+class OpenedVersionField(forms.CharField):
+    """The row version a change form was opened at: posted back, never a change of its own."""
 
-    stamp_for = None  # set by EditorialAdmin.get_form: (obj) -> str
-    stale_message_for = None  # set by EditorialAdmin.get_form: (obj, opened) -> str
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, label=gettext_lazy("Version opened"), **kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        # Kept out of form.changed_data, and so out of the history's "Changed …" message.
+        return False
+
+
+class StaleFormMixin(forms.ModelForm):
+    """Saves only over the version of the row the person opened, checked under the row locks.
+
+    A form posted without that version, or with anything but a number in it, is refused too:
+    a page that lost the field must not save blind.
+    """
+
+    opened_version = OpenedVersionField()
+
+    model_admin = None  # set by EditorialAdmin.get_form: locks the rows, words the refusal
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[STALE_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
-        if self.instance.pk and self.stamp_for:
-            self.initial[STALE_FIELD] = self.stamp_for(self.instance)
+        if self.instance.pk is not None:
+            self.initial[OPENED_VERSION] = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        opened = self.data.get(self.add_prefix(STALE_FIELD), "")
-        if self.instance.pk and opened and self.stamp_for:
-            current = self.stamp_for(type(self.instance)._default_manager.get(pk=self.instance.pk))
-            if current != opened:
-                raise ValidationError(self.stale_message_for(self.instance, opened))
+        if self.instance.pk is None:
+            return cleaned
+        opened = _version_number(cleaned.get(OPENED_VERSION))
+        if opened is None:
+            raise ValidationError(
+                _(
+                    "Not saved: this page was sent without the version it was opened at, so "
+                    "saving it could undo someone else's change. Your text is kept below; copy "
+                    "what you need, then open the page again."
+                ),
+                code="no_version",
+            )
+        # The admin saves in one transaction: the rows stay locked until the save commits.
+        fresh = self.model_admin.lock_edited(self.instance)
+        if fresh is None:
+            raise ValidationError(
+                _("Not saved: someone deleted this after you opened it."), code="deleted"
+            )
+        if fresh.version != opened:
+            raise ValidationError(self.model_admin.stale_message(fresh, opened), code="stale")
+        # A save that goes straight to the row writes only over the version checked here.
+        self.instance.expect_version(opened)
         return cleaned
+
+
+def _version_number(posted: str | None) -> int | None:
+    posted = (posted or "").strip()
+    if not (posted.isascii() and posted.isdigit() and len(posted) <= 18):
+        return None
+    return int(posted)
+
+
+def lock_row(model: type[models.Model], pk: Any) -> models.Model | None:
+    """The row as it is now, locked until the transaction ends; None when it is gone.
+
+    NO KEY UPDATE is the lock an UPDATE takes: it waits for other editors and for the workflow,
+    and lets rows that point at this one be inserted meanwhile.
+    """
+    return (
+        model._base_manager.select_for_update(no_key=True, of=("self",))
+        .select_related("updated_by")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -143,51 +198,65 @@ class EditorialAdmin(VersionAdmin):
             raise PermissionDenied
         return obj
 
-    # Stale-form guard.
+    # Stale-form guard: a change form saves only over the row version it opened.
 
-    def edit_stamp(self, obj: models.Model) -> str:
-        """What changes whenever someone saves obj; the form refuses to save when it differs."""
-        return obj.updated_at.isoformat() if getattr(obj, "updated_at", None) else ""
+    def lock_edited(self, obj: models.Model) -> models.Model | None:
+        """Lock the rows that saving obj writes; obj's row as it is now, or None when deleted."""
+        return lock_row(type(obj), obj.pk)
 
     def last_editor(self, obj: models.Model):
         return getattr(obj, "updated_by", None), getattr(obj, "updated_at", None)
 
-    def stale_message(self, obj: models.Model, opened: str) -> str:
-        fresh = type(obj)._default_manager.select_related().get(pk=obj.pk)
+    def stale_message(self, fresh: models.Model, opened: int) -> str:
+        """Who saved since the version `opened`, when, and a link comparing the two versions."""
         who, when = self.last_editor(fresh)
-        latest = versions_for(fresh).first()
-        link = ""
-        if latest is not None:
-            opened_version = (
-                versions_for(fresh).filter(revision__date_created__lte=_parse(opened)).first()
-                if _parse(opened)
-                else None
-            )
-            link = format_html(
-                ' <a href="{}">{}</a>',
-                compare_url(fresh, opened_version.pk if opened_version else latest.pk, latest.pk),
-                _("See what changed."),
-            )
         return format_html(
             "{} {}{}",
             _("Not saved: %(who)s changed this on %(when)s, after you opened it.")
             % {
-                "who": display_name(who),
+                "who": display_name(who) if who is not None else _("a colleague"),
                 "when": localize(timezone.localtime(when)) if when else "",
             },
             _("Your text is kept below; copy what you need, then open the page again."),
-            link,
+            self._changes_since_link(fresh, opened),
+        )
+
+    def _changes_since_link(self, fresh: models.Model, opened: int) -> str:
+        # Each reversion version stores the row version it recorded: the person opened the
+        # newest one at or below `opened`.
+        versions = [(v, _recorded_row_version(v)) for v in versions_for(fresh)[:50]]
+        if not versions:
+            return ""
+        seen = next((v for v, row in versions if row is not None and row <= opened), None)
+        latest, latest_row = versions[0]
+        return format_html(
+            ' <a href="{}" class="stale-compare">{}</a>',
+            compare_url(
+                fresh,
+                (seen or versions[-1][0]).pk,
+                latest.pk if latest_row == fresh.version else "current",
+            ),
+            _("See what changed."),
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if not self.guard_stale_forms:
-            return form
-        return type(
-            form.__name__,
-            (StaleFormMixin, form),
-            {"stamp_for": staticmethod(self.edit_stamp), "stale_message_for": self.stale_message},
-        )
+        if self.guard_stale_forms and obj is not None and "form" not in kwargs:
+            # The version field is declared on the form class, so fieldsets may name it.
+            kwargs["form"] = type(
+                self.form.__name__, (StaleFormMixin, self.form), {"model_admin": self}
+            )
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.guard_stale_forms or obj is None:
+            return fieldsets
+        if OPENED_VERSION in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # The admin renders only the fields its fieldsets name: the version goes in the first.
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], OPENED_VERSION]})
+        return [first, *rest]
 
     # URLs.
 
@@ -468,12 +537,10 @@ def _distinct_versions(newest_first: list[Version]) -> list[Version]:
     return kept[::-1]
 
 
-def _parse(stamp: str):
-    from django.utils.dateparse import parse_datetime
-
+def _recorded_row_version(version: Version) -> int | None:
     try:
-        return parse_datetime(stamp.split("/")[0]) if stamp else None
-    except ValueError:
+        return version.field_dict.get("version")
+    except RevertError:
         return None
 
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -317,18 +317,6 @@ class AnswerAdmin(EditorialAdmin):
             _("Version %(version)s, published %(when)s")
             % {"version": live.version, "when": timezone.localtime(live.published_at).date()},
         )
-
-    # Stale forms: a change to any of the answer's claims makes the page stale too.
-
-    def edit_stamp(self, obj: Answer) -> str:
-        latest_claim = obj.claims.aggregate(latest=Max("updated_at"))["latest"]
-        return f"{obj.updated_at.isoformat()}/{latest_claim.isoformat() if latest_claim else ''}"
-
-    def last_editor(self, obj: Answer):
-        claim = obj.claims.select_related("updated_by").order_by("-updated_at").first()
-        if claim is not None and claim.updated_at > obj.updated_at:
-            return claim.updated_by, claim.updated_at
-        return obj.updated_by, obj.updated_at
 
     # Deleting.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.html
+from django.urls import reverse
 
 
 def find_form(html: str, *, form_action: str | None = None, form_id: str | None = None):
@@ -36,12 +37,30 @@ def form_data(form, *, press: tuple[str, str] | None = None, **typed) -> dict[st
     return data
 
 
+def open_form(client, url: str, *, form_action: str | None = None, form_id: str | None = None):
+    """GET `url` as the client and return the matching form, to fill in and post later."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return find_form(page.content.decode(), form_action=form_action, form_id=form_id)
+
+
+def open_change_form(client, obj) -> tuple[str, object]:
+    """The admin change page of `obj` as the client sees it now: its URL and its form."""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return url, open_form(client, url, form_id=f"{opts.model_name}_form")
+
+
+def error_text(html: str) -> str:
+    """The errors a change form came back with, as a person reads them."""
+    page = lxml.html.fromstring(html)
+    return " ".join(e.text_content() for e in page.xpath("//ul[contains(@class, 'errorlist')]"))
+
+
 def submit(
     client, url: str, *, form_action: str | None = None, form_id: str | None = None, **kwargs
 ):
     """GET `url` as the client, fill in the matching form as a person would, and post it."""
-    page = client.get(url)
-    assert page.status_code == 200, page.status_code
-    form = find_form(page.content.decode(), form_action=form_action, form_id=form_id)
+    form = open_form(client, url, form_action=form_action, form_id=form_id)
     target = form.get("action") or url
     return client.post(target, form_data(form, **kwargs))

@@ -11,7 +11,7 @@ from claims import workflow
 from claims.models import Citation, Claim, Source
 from courtinfo.models import Answer
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, SourceFactory
-from tests.html_forms import find_form, form_data, submit
+from tests.html_forms import error_text, find_form, form_data, open_change_form, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -62,36 +62,6 @@ def bulk(client, action: str, claims: list[Claim]):
         action=action,
         _selected_action=[c.pk for c in claims],
     )
-
-
-def claim_form_data(client, claim: Claim) -> dict:
-    page = client.get(claim_url(claim))
-    formset = page.context["inline_admin_formsets"][0].formset
-    data = {
-        "answer": claim.answer_id,
-        "text": claim.text,
-        "block": claim.block,
-        "position": claim.position,
-        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
-        f"{formset.prefix}-TOTAL_FORMS": len(formset.forms),
-        f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count(),
-        f"{formset.prefix}-MIN_NUM_FORMS": 0,
-        f"{formset.prefix}-MAX_NUM_FORMS": 1000,
-    }
-    for index, form in enumerate(formset.forms):
-        citation = form.instance
-        if citation.pk:
-            data.update(
-                {
-                    f"{formset.prefix}-{index}-id": citation.pk,
-                    f"{formset.prefix}-{index}-claim": claim.pk,
-                    f"{formset.prefix}-{index}-source": citation.source_id,
-                    f"{formset.prefix}-{index}-pinpoint": citation.pinpoint,
-                    f"{formset.prefix}-{index}-quote": citation.quote,
-                }
-            )
-    data["_prefix"] = formset.prefix
-    return data
 
 
 # Pages.
@@ -222,10 +192,8 @@ def test_claim_form_edit_goes_through_workflow(client, editor, reviewer):
     claim = cited_claim()
     workflow.verify_claim(claim, by=reviewer, verdict="supported")
     client.force_login(editor)
-    data = claim_form_data(client, claim)
-    data.pop("_prefix")
-    data["text"] = "A corrected claim."
-    assert client.post(claim_url(claim), data).status_code == 302
+    url, form = open_change_form(client, claim)
+    assert client.post(url, form_data(form, text="A corrected claim.")).status_code == 302
     claim.refresh_from_db()
     assert claim.text == "A corrected claim."
     assert claim.status == Claim.Status.UNVERIFIED
@@ -236,17 +204,9 @@ def test_citation_added_inline_goes_through_workflow(client, reviewer):
     claim = ClaimFactory()
     source = SourceFactory()
     client.force_login(reviewer)
-    data = claim_form_data(client, claim)
-    prefix = data.pop("_prefix")
-    data.update(
-        {
-            f"{prefix}-TOTAL_FORMS": 1,
-            f"{prefix}-0-claim": claim.pk,
-            f"{prefix}-0-source": source.pk,
-            f"{prefix}-0-pinpoint": "§ 2",
-        }
-    )
-    assert client.post(claim_url(claim), data).status_code == 302
+    url, form = open_change_form(client, claim)
+    typed = {"citations-0-source": source.pk, "citations-0-pinpoint": "§ 2"}
+    assert client.post(url, form_data(form, **typed)).status_code == 302
     assert claim.citations.get().source == source
     assert claim.reviews.filter(note__contains=str(source)).exists()
 
@@ -254,47 +214,27 @@ def test_citation_added_inline_goes_through_workflow(client, reviewer):
 def test_stale_claim_form_is_refused(client, editor, other_editor):
     claim = ClaimFactory(text="Old text.")
     client.force_login(editor)
-    data = claim_form_data(client, claim)
-    data.pop("_prefix")
+    url, form = open_change_form(client, claim)
     workflow.edit_claim(claim, by=other_editor, text="Their text.")
-    data["text"] = "My text."
-    response = client.post(claim_url(claim), data)
+    response = client.post(url, form_data(form, text="My text."))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "editor2" in page
+    assert "editor2" in error_text(page)
     assert "My text." in page
     claim.refresh_from_db()
     assert claim.text == "Their text."
 
 
-def test_stale_source_form_is_refused(client, editor, other_editor):
-    source = SourceFactory(title="Sunshine Law")
-    url = reverse("admin:claims_source_change", args=[source.pk])
+def test_claim_form_is_stale_after_a_citation_was_added(client, editor, reviewer):
+    claim = ClaimFactory(text="Old text.")
     client.force_login(editor)
-    page = client.get(url)
-    data = {
-        "title": "Missouri Sunshine Law",
-        "url": source.url,
-        "kind": source.kind,
-        "citation": source.citation,
-        "publisher": "",
-        "accessed_on": "",
-        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
-        "citations-TOTAL_FORMS": 0,
-        "citations-INITIAL_FORMS": 0,
-    }
-    Source.objects.filter(pk=source.pk).update(title="Changed meanwhile")
-    source.refresh_from_db()
-    source.updated_by = other_editor
-    source.save()
-    response = client.post(url, data)
+    url, form = open_change_form(client, claim)
+    workflow.add_citation(claim, by=reviewer, source=SourceFactory())
+    response = client.post(url, form_data(form, text="My text."))
     assert response.status_code == 200
-    assert "editor2" in response.content.decode()
-    source.refresh_from_db()
-    assert source.title == "Changed meanwhile"
-
-
-# Revert and recover.
+    assert "reviewer" in error_text(response.content.decode())
+    claim.refresh_from_db()
+    assert claim.text == "Old text."
 
 
 def test_revert_claim_restores_only_that_claim(client, editor, other_editor, reviewer):

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from reversion.models import Version
 
 from claims import workflow
 from claims.models import Claim
@@ -14,7 +15,7 @@ from tests.factories import (
     QuestionFactory,
     SourceFactory,
 )
-from tests.html_forms import find_form, form_data, submit
+from tests.html_forms import error_text, find_form, form_data, open_change_form, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -367,20 +368,10 @@ def test_compare_with_live_shows_changed_claim(client, editor, reviewer, publish
 def test_compare_versions_field_by_field(client, editor):
     question = QuestionFactory(text="May courts share records?")
     client.force_login(editor)
-    url = reverse("admin:courtinfo_question_change", args=[question.pk])
-    data = {
-        "jurisdiction": question.jurisdiction_id,
-        "topic": question.topic_id,
-        "text": "May state courts share records?",
-        "slug": question.slug,
-        "position": question.position,
-        "compare_key": question.compare_key,
-    }
-    page = client.get(url)
-    data["_opened_stamp"] = page.context["adminform"].form.initial["_opened_stamp"]
-    assert client.post(url, data).status_code == 302
-    from reversion.models import Version
-
+    url, form = open_change_form(client, question)
+    assert (
+        client.post(url, form_data(form, text="May state courts share records?")).status_code == 302
+    )
     (version,) = Version.objects.get_for_object(question)
     compare = reverse("admin:courtinfo_question_compare", args=[question.pk])
     response = client.get(f"{compare}?from={version.pk}&to={version.pk}")
@@ -391,99 +382,56 @@ def test_compare_versions_field_by_field(client, editor):
 # Stale forms.
 
 
-def _question_form(client, question):
-    url = reverse("admin:courtinfo_question_change", args=[question.pk])
-    page = client.get(url)
-    return url, {
-        "jurisdiction": question.jurisdiction_id,
-        "topic": question.topic_id,
-        "text": question.text,
-        "slug": question.slug,
-        "position": question.position,
-        "compare_key": question.compare_key,
-        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
-    }
-
-
-def test_stale_question_form_is_refused_and_kept(client, editor, other_editor):
-    question = QuestionFactory(text="Original question?")
-    client.force_login(editor)
-    url, mine = _question_form(client, question)
-    other = client.__class__()
-    other.force_login(other_editor)
-    _, theirs = _question_form(other, question)
-    theirs["text"] = "Their question?"
-    assert other.post(url, theirs).status_code == 302
-
-    mine["text"] = "My question?"
-    response = client.post(url, mine)
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "editor2" in page
-    assert "My question?" in page
-    assert "/history/compare/" in page
-    question.refresh_from_db()
-    assert question.text == "Their question?"
-
-
 def test_fresh_question_form_saves(client, editor):
     question = QuestionFactory(text="Original question?")
     client.force_login(editor)
-    url, data = _question_form(client, question)
-    data["text"] = "Changed question?"
-    assert client.post(url, data).status_code == 302
+    url, form = open_change_form(client, question)
+    assert client.post(url, form_data(form, text="Changed question?")).status_code == 302
     question.refresh_from_db()
     assert question.text == "Changed question?"
     assert question.updated_by == editor
-
-
-def _answer_form(client, answer):
-    url = change_url(answer)
-    page = client.get(url)
-    formset = page.context["inline_admin_formsets"][0].formset
-    data = {
-        "question": answer.question_id,
-        "blocks": '[{"kind": "paragraph", "number": null}]',
-        "_opened_stamp": page.context["adminform"].form.initial["_opened_stamp"],
-        f"{formset.prefix}-TOTAL_FORMS": len(formset.forms),
-        f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count(),
-        f"{formset.prefix}-MIN_NUM_FORMS": 0,
-        f"{formset.prefix}-MAX_NUM_FORMS": 1000,
-    }
-    for index, form in enumerate(formset.forms):
-        claim = form.instance
-        data.update(
-            {
-                f"{formset.prefix}-{index}-id": claim.pk,
-                f"{formset.prefix}-{index}-answer": answer.pk,
-                f"{formset.prefix}-{index}-text": claim.text,
-                f"{formset.prefix}-{index}-block": claim.block,
-                f"{formset.prefix}-{index}-position": claim.position,
-            }
-        )
-    return url, data, formset.prefix
 
 
 def test_answer_form_is_stale_after_a_claim_was_verified(client, editor, reviewer):
     answer = answer_with_claims()
     claim = answer.claims.order_by("position").first()
     client.force_login(editor)
-    url, data, prefix = _answer_form(client, answer)
+    url, form = open_change_form(client, answer)
     workflow.verify_claim(claim, by=reviewer, verdict="supported")
-    data[f"{prefix}-0-text"] = "My edit."
-    response = client.post(url, data)
+    response = client.post(url, form_data(form, **{"claims-0-text": "My edit."}))
     assert response.status_code == 200
-    assert "reviewer" in response.content.decode()
+    assert "reviewer" in error_text(response.content.decode())
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SUPPORTED
+
+
+def test_stale_answer_page_is_refused_whole_and_keeps_every_typed_claim(
+    client, editor, other_editor
+):
+    answer = answer_with_claims(3)
+    first, second, third = answer.claims.order_by("position")
+    client.force_login(editor)
+    url, form = open_change_form(client, answer)
+    workflow.edit_claim(third, by=other_editor, text="Their change to the third claim.")
+    typed = {"claims-0-text": "My first claim.", "claims-1-text": "My second claim."}
+    response = client.post(url, form_data(form, **typed))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "editor2" in error_text(page)
+    assert "My first claim." in page and "My second claim." in page
+    assert [c.text for c in answer.claims.order_by("position")] == [
+        first.text,
+        second.text,
+        "Their change to the third claim.",
+    ]
+    assert not answer.reviews.filter(actor=editor).exists()
 
 
 def test_editing_a_claim_inline_goes_through_workflow(client, editor, reviewer, publisher):
     answer = published(editor, reviewer, publisher)
     client.force_login(editor)
-    url, data, prefix = _answer_form(client, answer)
-    data[f"{prefix}-0-text"] = "An edited claim."
-    response = client.post(url, data)
+    url, form = open_change_form(client, answer)
+    response = client.post(url, form_data(form, **{"claims-0-text": "An edited claim."}))
     assert response.status_code == 302, response.context and response.context["errors"]
     claim = answer.claims.order_by("block", "position", "id").first()
     assert claim.text == "An edited claim."
@@ -498,18 +446,16 @@ def test_adding_and_deleting_claims_inline_use_workflow(client, editor):
     answer = answer_with_claims(2)
     doomed = answer.claims.order_by("position").last()
     client.force_login(editor)
-    url, data, prefix = _answer_form(client, answer)
-    data[f"{prefix}-1-DELETE"] = "on"
-    data[f"{prefix}-TOTAL_FORMS"] = 3
-    data.update(
-        {
-            f"{prefix}-2-answer": answer.pk,
-            f"{prefix}-2-text": "A brand new claim.",
-            f"{prefix}-2-block": 0,
-            f"{prefix}-2-position": 5,
-        }
-    )
-    assert client.post(url, data).status_code == 302
+    url, form = open_change_form(client, answer)
+    # "Add another claim" copies the empty form the page carries as the third row.
+    typed = {
+        "claims-1-DELETE": "on",
+        "claims-TOTAL_FORMS": 3,
+        "claims-2-text": "A brand new claim.",
+        "claims-2-block": 0,
+        "claims-2-position": 5,
+    }
+    assert client.post(url, form_data(form, **typed)).status_code == 302
     texts = list(answer.claims.values_list("text", flat=True))
     assert "A brand new claim." in texts
     assert not Claim.objects.filter(pk=doomed.pk).exists()
