@@ -2,8 +2,7 @@
 
 import threading
 
-import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from claims.models import Claim
 from claims.workflow import (
@@ -15,15 +14,9 @@ from claims.workflow import (
 )
 from courtinfo.models import Answer, Publication
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, UserFactory
+from tests.races import POSTGRES_RACE
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite has no row locks and admits one writer at a time; the race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 
 def test_concurrent_publishers_produce_one_publication():
