@@ -222,17 +222,18 @@ class EditorialAdmin(VersionAdmin):
         # Each reversion version stores the row version it recorded: the person opened the
         # newest one at or below `opened`.
         versions = [(v, _recorded_row_version(v)) for v in versions_for(fresh)[:50]]
-        if not versions:
-            return ""
         seen = next((v for v, row in versions if row is not None and row <= opened), None)
+        if seen is None:
+            # What they opened was never recorded (made by a script, or before the history).
+            return format_html(
+                ' <a href="{}" class="stale-history">{}</a>',
+                admin_url(fresh, "history"),
+                _("See the history."),
+            )
         latest, latest_row = versions[0]
         return format_html(
             ' <a href="{}" class="stale-compare">{}</a>',
-            compare_url(
-                fresh,
-                (seen or versions[-1][0]).pk,
-                latest.pk if latest_row == fresh.version else "current",
-            ),
+            compare_url(fresh, seen.pk, latest.pk if latest_row == fresh.version else "current"),
             _("See what changed."),
         )
 

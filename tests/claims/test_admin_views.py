@@ -146,6 +146,17 @@ def test_reopened_page_saves(kind):
     assert stored(obj) == "Second."
 
 
+def test_link_goes_to_the_history_when_the_version_opened_was_never_recorded():
+    source = SourceFactory(title="Original title")
+    first, second = person("edith", "Edith", "Okafor"), person("sam")
+    url, theirs = open_change_form(first, source)
+    _, mine = open_change_form(second, source)
+    first.post(url, form_data(theirs, title="First."))
+    response = second.post(url, form_data(mine, title="Second."))
+    page = response.content.decode()
+    assert f'href="/admin/claims/source/{source.pk}/history/" class="stale-history"' in page
+
+
 def test_change_made_outside_the_editorial_tools_is_named_a_colleague():
     question = QuestionFactory(text="Original question?")
     me = person("ed")
