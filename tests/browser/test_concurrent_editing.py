@@ -1,6 +1,7 @@
 """Two people in two browsers edit one page: the second save is refused, their text kept."""
 
 import pytest
+import reversion
 
 from tests.browser.test_editorial_story import expect_message, log_in
 from tests.claims.test_admin_views import KINDS, stored
@@ -41,6 +42,8 @@ def desk(browser, live_server):
 @pytest.mark.parametrize("name", list(KINDS))
 def test_second_save_is_refused_naming_the_first_and_keeps_the_text(desk, live_server, name):
     obj = KINDS[name].make()
+    with reversion.create_revision():
+        reversion.add_to_revision(obj)
     UserFactory(username="eokafor", first_name="Edith", last_name="Okafor", groups=["Editors"])
     UserFactory(username="sreyes", first_name="Sam", last_name="Reyes", groups=["Editors"])
     opts = obj._meta
