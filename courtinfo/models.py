@@ -50,7 +50,7 @@ class Topic(models.Model):
 
 
 class WorkflowFieldWrite(Exception):
-    """A bulk update outside claims.workflow tried to write a status, verdict or live publication."""
+    """A bulk update outside claims.workflow tried to write a status, a verdict or what is live."""
 
 
 class ContentQuerySet(models.QuerySet):
