@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from claims import workflow
+from claims import (
+    admin_content,  # noqa: F401  (registers the content models' admin)
+    workflow,
+)
 from claims.admin_views import (
     EditorialAdmin,
     ReadOnlyAdmin,

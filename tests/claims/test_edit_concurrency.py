@@ -10,8 +10,8 @@ from django.test import Client
 
 from claims.workflow import publish_answer
 from courtinfo.models import Answer
+from tests.claims.test_admin_content import approved
 from tests.claims.test_admin_views import KINDS, stored
-from tests.courtinfo.test_admin import approved
 from tests.factories import UserFactory
 from tests.html_forms import error_text, form_data, open_change_form
 from tests.races import POSTGRES_RACE, Worker

@@ -1,4 +1,8 @@
-"""Admin for jurisdictions, topics, questions, answers, publications; answers carry the workflow."""
+"""Admin for jurisdictions, topics, questions, answers, publications; answers carry the workflow.
+
+It lives in claims because it is built on the workflow and the claims admin: courtinfo, whose
+models it shows, depends on nothing in claims.
+"""
 
 from __future__ import annotations
 
