@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from claims.models import Citation, Claim
 
@@ -15,11 +16,17 @@ SCHEMA = 1
 _DEFAULT_BLOCK = {"kind": "paragraph", "number": None}
 
 
-def display_name(user) -> str | None:
-    """How a person is named on public pages."""
+# What the public reads instead of a login name, for people who gave no full name.
+REVIEWER = gettext_lazy("a reviewer")
+EDITOR = gettext_lazy("an editor")
+PUBLISHER = gettext_lazy("a publisher")
+
+
+def display_name(user, role=REVIEWER) -> str | None:
+    """How a person is named on public pages: their full name, never their login name."""
     if user is None:
         return None
-    return user.get_full_name() or user.username
+    return user.get_full_name() or str(role)
 
 
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
@@ -124,7 +131,7 @@ def build_payload(
         "version": version,
         "summary": summary,
         "published_at": _iso(published_at),
-        "published_by": display_name(published_by),
+        "published_by": display_name(published_by, PUBLISHER),
         "review_due_on": _iso(review_due_on),
         "last_reviewed_on": _iso(approved_on),
         "jurisdiction": {
@@ -142,7 +149,7 @@ def build_payload(
         },
         "answer": {
             "id": answer.pk,
-            "submitted_by": display_name(answer.submitted_by),
+            "submitted_by": display_name(answer.submitted_by, EDITOR),
             "submitted_at": _iso(answer.submitted_at),
             "approved_by": display_name(answer.approved_by),
             "approved_at": _iso(answer.approved_at),

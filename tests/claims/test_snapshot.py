@@ -79,7 +79,7 @@ def test_payload_has_schema_1_with_every_field(people):
     }
     question = answer.question
     assert (payload["schema"], payload["version"], payload["summary"]) == (1, 1, "First.")
-    assert payload["published_by"] == "releaser"
+    assert payload["published_by"] == "a publisher"  # no full name: never the login name
     assert payload["jurisdiction"] == {"code": "MO", "name": "Missouri", "slug": "missouri"}
     assert payload["topic"] == {"name": question.topic.name, "slug": question.topic.slug}
     assert payload["question"] == {
@@ -89,8 +89,8 @@ def test_payload_has_schema_1_with_every_field(people):
         "position": question.position,
         "compare_key": question.compare_key,
     }
-    assert payload["answer"]["submitted_by"] == "writer"
-    assert payload["answer"]["approved_by"] == "approver"
+    assert payload["answer"]["submitted_by"] == "an editor"
+    assert payload["answer"]["approved_by"] == "a reviewer"
     assert payload["last_reviewed_on"] == timezone.localdate(answer.approved_at).isoformat()
     assert json.loads(json.dumps(payload)) == payload
 
@@ -139,7 +139,7 @@ def test_payload_lists_each_source_once_in_first_cited_order(people):
 
 def test_payload_names_every_reviewer_once(people):
     payload = _build(_approved(people, 3), people["releaser"])
-    assert payload["reviewers"] == ["Ada Byron", "approver"]
+    assert payload["reviewers"] == ["Ada Byron", "a reviewer"]
 
 
 def test_build_payload_uses_the_same_queries_for_3_and_30_claims(people, django_assert_num_queries):
@@ -164,3 +164,43 @@ def test_publish_answer_uses_the_same_queries_for_3_and_30_claims(
     assert len(small_queries) <= 18
     with django_assert_num_queries(len(small_queries)):
         publish_answer(large, by=people["releaser"])
+
+
+def test_no_login_name_reaches_the_public_page_the_api_or_the_feed(client):
+    writer = UserFactory(username="ed.login", groups=["Editors"], password=None)
+    checker = UserFactory(username="rita.login", groups=["Reviewers"], password=None)
+    releaser = UserFactory(username="pat.login", groups=["Publishers"], password=None)
+    answer = AnswerFactory()
+    CitationFactory(claim=ClaimFactory(answer=answer))
+    submit_answer(answer, by=writer)
+    for claim in answer.claims.all():
+        verify_claim(claim, by=checker, verdict=Claim.Status.SUPPORTED)
+    approve_answer(answer, by=checker)
+    publication = publish_answer(answer, by=releaser)
+    pages = [
+        json.dumps(publication.payload),
+        client.get(publication.get_absolute_url()).content.decode(),
+        client.get(f"/api/answers/{answer.pk}/").content.decode(),
+        client.get("/api/answers/").content.decode(),
+        client.get("/feed/").content.decode(),
+    ]
+    for page in pages:
+        for login in ("ed.login", "rita.login", "pat.login"):
+            assert login not in page
+    assert publication.payload["reviewers"] == ["a reviewer"]
+    assert publication.payload["published_by"] == "a publisher"
+    assert "Checked by a reviewer" in pages[1]
+
+
+def test_a_full_name_is_how_a_person_is_named_in_public():
+    checker = UserFactory(username="rlogin", first_name="Rita", last_name="Ruiz")
+    claim = CitationFactory().claim
+    claim.verified_by = checker
+    payload = build_payload(
+        claim.answer,
+        version=1,
+        published_at=timezone.now(),
+        published_by=checker,
+        review_due_on=timezone.localdate(),
+    )
+    assert payload["published_by"] == "Rita Ruiz"
