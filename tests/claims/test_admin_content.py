@@ -290,6 +290,27 @@ def test_dashboard_shows_reviewer_queues_without_own_work(client, editor, review
     assert 'id="queue-my_drafts"' not in page
 
 
+def test_dashboard_offers_compare_with_live_only_for_answers_with_something_live(
+    client, editor, reviewer
+):
+    never_published = in_review(editor)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert never_published.question.text in page
+    assert "Compare with live" not in page
+
+
+def test_dashboard_offers_compare_with_live_for_a_correction_of_a_live_answer(
+    client, editor, reviewer, publisher
+):
+    answer = published(editor, reviewer, publisher)
+    workflow.edit_claim(answer.claims.first(), by=editor, text="A corrected claim.")
+    workflow.submit_answer(answer, by=editor)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert f"/admin/courtinfo/answer/{answer.pk}/history/compare/?from=live" in page
+
+
 def test_dashboard_hides_answers_i_submitted_from_my_approval_queue(client, editor, reviewer):
     in_review(editor)
     editor.groups.add(*reviewer.groups.all())

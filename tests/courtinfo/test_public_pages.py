@@ -138,6 +138,12 @@ def test_question_page_shows_review_date_and_due_flag_once_due(client):
     assert "Due for re-review" in due_html
 
 
+def test_question_page_offers_no_comparison_when_no_other_jurisdiction_published_it(client):
+    only = PublicationFactory(answer=_published(compare_key="asked-once"))
+    html = client.get(only.get_absolute_url()).content.decode()
+    assert "/compare/asked-once/" not in html
+
+
 def test_question_page_links_to_comparison_and_history(client):
     mo = PublicationFactory(answer=_published(compare_key="may-courts-share"))
     PublicationFactory(answer=_published("KS", compare_key="may-courts-share"))
