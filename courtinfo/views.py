@@ -138,7 +138,9 @@ class LivePublicationPage(TemplateView):
             jurisdiction_slug=kwargs["jurisdiction"], question_slug=kwargs["question"]
         )
         if publication is None:
-            return _gone_or_404(request, kwargs["jurisdiction"], kwargs["question"])
+            return self.without_live_publication(
+                request, kwargs["jurisdiction"], kwargs["question"]
+            )
         extra = self.page_data(publication)
         etag = _etag(self.template_name, publication.pk, extra.get("compared"))
         last_modified = publication.published_at
@@ -156,6 +158,9 @@ class LivePublicationPage(TemplateView):
         """What the page shows besides the publication; cheap parts only, read before the 304."""
         return {}
 
+    def without_live_publication(self, request, jurisdiction_slug: str, question_slug: str):
+        return _gone_or_404(request, jurisdiction_slug, question_slug)
+
 
 class QuestionView(LivePublicationPage):
     template_name = "public/question.html"
@@ -167,6 +172,18 @@ class QuestionView(LivePublicationPage):
 
 class HistoryView(LivePublicationPage):
     template_name = "public/history.html"
+
+    def without_live_publication(self, request, jurisdiction_slug: str, question_slug: str):
+        # The answer itself is gone (410), but the record of what was said, and why it was
+        # withdrawn, stays readable.
+        withdrawn = selectors.withdrawn_publication(
+            jurisdiction_slug=jurisdiction_slug, question_slug=question_slug
+        )
+        if withdrawn is None:
+            raise Http404("No published answer here.")
+        context = self.get_context_data(publication=withdrawn, withdrawn=withdrawn.answer)
+        context["payload"] = context["versions"][0]["publication"].payload
+        return public_headers(self.render_to_response(context))
 
     def get_context_data(self, **kwargs):
         versions = []

@@ -195,7 +195,25 @@ def test_withdrawn_question_is_410_with_reason(client):
 
     assert response.status_code == 410
     assert "The statute was repealed." in response.content.decode()
-    assert client.get(publication.get_absolute_url() + "history/").status_code == 410
+
+
+def test_history_of_a_withdrawn_answer_stays_readable_with_the_withdrawal_on_top(client):
+    publication = PublicationFactory()
+    with workflow_writes():
+        Answer.objects.filter(pk=publication.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="The statute was repealed.",
+            withdrawn_at=timezone.now(),
+        )
+
+    response = client.get(publication.get_absolute_url() + "history/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("This answer was withdrawn on") < html.index('id="v1"')
+    assert "The statute was repealed." in html
+    assert "First published." in html
 
 
 def test_history_shows_every_version_with_what_changed(client):

@@ -85,9 +85,9 @@ def test_draft_and_withdrawn_text_never_appears_on_public_urls(client):
             withdrawn_at=timezone.now(),
         )
 
+    # Its history stays readable under the withdrawal notice (tests/courtinfo/test_public_pages).
     urls = _public_urls(live) + [
         withdrawn.get_absolute_url(),
-        f"{withdrawn.get_absolute_url()}history/",
         f"/api/answers/{withdrawn.answer_id}/",
         f"/api/answers/{draft.pk}/",
         "/search/?q=withdrawn&jurisdiction=KS",
