@@ -77,21 +77,22 @@ def snippet(publication: Publication, query: str) -> SafeString:
 
 
 def _plain_headline(text: str, words: list[str]) -> str:
-    if not words:
-        return text[:_SNIPPET_LENGTH]
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    first = pattern.search(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    first = pattern.search(text) if pattern else None
     start = max(0, (first.start() if first else 0) - _SNIPPET_LENGTH // 3)
-    # Start the snippet on a word boundary.
+    # Start and end the snippet on word boundaries.
     if start:
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start
-    excerpt = text[start : start + _SNIPPET_LENGTH]
-    excerpt = excerpt.replace(_START, "").replace(_STOP, "")
-    marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
+    end = start + _SNIPPET_LENGTH
+    if end < len(text) and not text[end].isspace():
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    excerpt = text[start:end].replace(_START, "").replace(_STOP, "")
+    marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt) if pattern else excerpt
     prefix = "… " if start else ""
-    suffix = " …" if start + _SNIPPET_LENGTH < len(text) else ""
-    return f"{prefix}{marked}{suffix}"
+    suffix = " …" if end < len(text) else ""
+    return f"{prefix}{marked.rstrip()}{suffix}"
 
 
 def _marked(headline: str) -> SafeString:

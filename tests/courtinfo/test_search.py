@@ -126,3 +126,18 @@ def test_postgres_ranks_the_better_match_first(client):
     _publish("Records?", claims=["Detention, detention and detention rules."])
 
     assert _results(client, q="detention")[0] == "Records?"
+
+
+@pytest.mark.parametrize("query", ["sheriff", "", "zzz"])
+def test_plain_snippets_start_and_end_on_word_boundaries(query):
+    words = [f"word{i:03d}" for i in range(200)]
+    words[100] = "sheriff"
+    text = " ".join(words)
+    headline = search._plain_headline(text, search.query_words(query))
+    body = headline.removeprefix("… ").removesuffix(" …")
+    body = body.replace(search._START, "").replace(search._STOP, "")
+    pieces = body.split(" ")
+    assert all(piece in words for piece in pieces), pieces
+    assert len(body) <= search._SNIPPET_LENGTH
+    if query == "sheriff":
+        assert "sheriff" in pieces
