@@ -136,6 +136,9 @@ def test_question_page_shows_review_date_and_due_flag_once_due(client):
     assert "Last reviewed March 2, 2026" in fresh_html
     assert "Due for re-review" not in fresh_html
     assert "Due for re-review" in due_html
+    next_due = fresh.review_due_on.strftime("%B %-d, %Y")
+    assert f"Next review due {next_due}" in fresh_html
+    assert "Next review due" not in due_html
 
 
 def test_question_page_offers_no_comparison_when_no_other_jurisdiction_published_it(client):
