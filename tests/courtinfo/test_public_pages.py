@@ -287,6 +287,24 @@ def test_feed_lists_publications_as_atom(client):
     assert "First published on the site." in body
 
 
+def test_feed_keeps_a_withdrawn_answer_as_an_entry_saying_why(client):
+    publication = PublicationFactory(summary="First published on the site.")
+    with workflow_writes():
+        Answer.objects.filter(pk=publication.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="The statute was repealed.",
+            withdrawn_at=timezone.now(),
+        )
+
+    body = client.get("/feed/").content.decode()
+
+    assert f"Withdrawn: {publication.question_text}" in body
+    assert "This answer was withdrawn. Reason: The statute was repealed." in body
+    assert f"{publication.get_absolute_url()}history/" in body
+    assert "First published on the site." not in body
+
+
 def test_sitemap_lists_live_questions_with_lastmod(client):
     publication = PublicationFactory()
 
