@@ -52,6 +52,17 @@ def live_publication_for_answer(*, answer_id: int) -> Publication | None:
     return live_publications().filter(answer_id=answer_id).first()
 
 
+def latest_withdrawal(*, jurisdiction=None):
+    """When a published answer (of this jurisdiction) was last withdrawn, or None.
+
+    A list page's Last-Modified has to move on when an answer leaves it, not only when one joins.
+    """
+    answers = Answer.objects.filter(withdrawn_at__isnull=False, publications__isnull=False)
+    if jurisdiction is not None:
+        answers = answers.filter(question__jurisdiction=jurisdiction)
+    return answers.aggregate(latest=Max("withdrawn_at"))["latest"]
+
+
 def withdrawn_publication(*, jurisdiction_slug: str, question_slug: str) -> Publication | None:
     """The last publication of a withdrawn answer at this address, with the answer's reason."""
     return (

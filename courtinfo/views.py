@@ -55,6 +55,10 @@ def public_headers(
     return response
 
 
+def _latest(*moments: datetime | None) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
+
+
 class PublicPage(TemplateView):
     """A page whose validator is its own content: cheap pages revalidate after rendering."""
 
@@ -85,7 +89,9 @@ class HomeView(PublicPage):
             jurisdictions=selectors.jurisdiction_counts(),
             topics=selectors.published_topics(),
             recent=recent,
-            last_modified=recent[0].published_at if recent else None,
+            last_modified=_latest(
+                recent[0].published_at if recent else None, selectors.latest_withdrawal()
+            ),
             **kwargs,
         )
 
@@ -109,7 +115,10 @@ class JurisdictionView(PublicPage):
             if filterset.is_valid()
             else "",
             publications=publications,
-            last_modified=max((p.published_at for p in publications), default=None),
+            last_modified=_latest(
+                max((p.published_at for p in publications), default=None),
+                selectors.latest_withdrawal(jurisdiction=jurisdiction),
+            ),
             **kwargs,
         )
 

@@ -305,6 +305,28 @@ def test_feed_keeps_a_withdrawn_answer_as_an_entry_saying_why(client):
     assert "First published on the site." not in body
 
 
+@pytest.mark.parametrize("url", ["/", "/missouri/"])
+def test_a_withdrawal_moves_the_last_modified_of_the_pages_that_listed_the_answer(client, url):
+    kept = PublicationFactory()
+    gone = PublicationFactory()
+    before = client.get(url)
+    withdrawn_at = gone.published_at + datetime.timedelta(hours=1)
+    with workflow_writes():
+        Answer.objects.filter(pk=gone.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason="Repealed.",
+            withdrawn_at=withdrawn_at,
+        )
+
+    # A cache that revalidates by date alone must not be told its list is current.
+    response = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert response.status_code == 200
+    assert gone.question_text not in response.content.decode()
+    assert kept.question_text in response.content.decode()
+
+
 def test_sitemap_lists_live_questions_with_lastmod(client):
     publication = PublicationFactory()
 
