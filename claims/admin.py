@@ -403,11 +403,19 @@ class CitationAdmin(EditorialAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "from_status", "to_status", "answer", "claim", "note"]
+    list_display = ["at", "actor", "action", "change", "answer", "claim", "note"]
     list_select_related = ["actor", "answer__question", "claim"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["note", "claim__text", "answer__question__text"]
     date_hierarchy = "at"
+
+    @admin.display(description=gettext_lazy("Change"))
+    def change(self, obj: Review) -> str:
+        # Statuses as people read them; a claim's and an answer's statuses never share a value.
+        labels = {**dict(Claim.Status.choices), **dict(Answer.Status.choices)}
+        old = str(labels.get(obj.from_status, obj.from_status) or "—")
+        new = str(labels.get(obj.to_status, obj.to_status) or "—")
+        return f"{old} → {new}" if old != new else old
 
 
 class SignInAttemptAdmin(AccessAttemptAdmin):

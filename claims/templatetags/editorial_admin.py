@@ -105,3 +105,10 @@ def editorial_queues(user) -> list[Queue]:
 @register.simple_tag(takes_context=True)
 def work_queues(context) -> list[Queue]:
     return editorial_queues(context["request"].user)
+
+
+@register.filter
+def status_label(value: str | None) -> str:
+    """A claim's or an answer's status as people read it ("not_a_claim" → "Not a claim")."""
+    labels = {**dict(Claim.Status.choices), **dict(Answer.Status.choices)}
+    return str(labels.get(value, value or ""))

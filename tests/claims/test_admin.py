@@ -394,3 +394,26 @@ def test_claim_history_lists_only_versions_where_it_changed(client, editor, revi
     response = client.get(claim_url(claim, "history"))
     assert len(response.context["versions"]) == 1
     assert len(Version.objects.get_for_object(claim)) == 3
+
+
+def test_review_trail_shows_statuses_as_people_read_them(client, editor, reviewer):
+    claim = cited_claim()
+    workflow.submit_answer(claim.answer, by=editor)
+    workflow.verify_claim(claim, by=reviewer, verdict="not_a_claim")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:claims_review_changelist")).content.decode()
+    assert "Unverified → Not a claim" in page
+    assert "Draft → In review" in page
+    assert "not_a_claim" not in page and "in_review →" not in page
+
+
+def test_compare_page_shows_claim_statuses_as_people_read_them(client, editor, reviewer):
+    claim = cited_claim()
+    workflow.submit_answer(claim.answer, by=editor)
+    before = Version.objects.get_for_object(claim.answer).first()
+    workflow.verify_claim(claim, by=reviewer, verdict="not_a_claim")
+    client.force_login(reviewer)
+    url = reverse("admin:courtinfo_answer_compare", args=[claim.answer_id])
+    page = client.get(url, {"from": before.pk, "to": "current"}).content.decode()
+    assert "Unverified → Not a claim" in page
+    assert "unverified → not_a_claim" not in page
