@@ -138,6 +138,15 @@ class QuestionAdmin(EditorialAdmin):
     def import_view(self, request):
         return admin_import.import_view(self, request)
 
+    def view_on_site(self, obj: Question) -> str | None:
+        # The public page while something is live, else the preview of the answer as it would read.
+        answer = Answer.objects.filter(question=obj).only("pk", "live_publication").first()
+        if answer is None:
+            return None
+        return (
+            obj.get_absolute_url() if answer.live_publication_id else admin_url(answer, "preview")
+        )
+
     @admin.display(description=gettext_lazy("Answer"), ordering="answer__status")
     def answer_status(self, obj: Question):
         answer = getattr(obj, "answer", None)
@@ -281,6 +290,10 @@ class AnswerAdmin(EditorialAdmin):
             return queryset.get(pk=object_id)
         except (Answer.DoesNotExist, ValueError):
             return None
+
+    def view_on_site(self, obj: Answer) -> str:
+        # Nothing public yet is a 404 there: show the preview instead.
+        return obj.get_absolute_url() if obj.live_publication_id else admin_url(obj, "preview")
 
     # Columns.
 

@@ -574,3 +574,23 @@ def test_dashboard_queries_are_bounded(client, editor, reviewer, django_assert_m
     client.force_login(reviewer)
     with django_assert_max_num_queries(20):
         client.get(reverse("admin:index"))
+
+
+def test_view_on_site_previews_what_is_not_public_yet(client, editor):
+    answer = answer_with_claims()
+    client.force_login(editor)
+    for url in (
+        change_url(answer),
+        reverse("admin:courtinfo_question_change", args=[answer.question_id]),
+    ):
+        page = client.get(url).content.decode()
+        preview = reverse("admin:courtinfo_answer_preview", args=[answer.pk])
+        assert f'href="{preview}" class="viewsitelink"' in page, url
+        assert client.get(preview).status_code == 200
+
+
+def test_view_on_site_goes_to_the_public_page_once_live(client, editor, reviewer, publisher):
+    answer = published(editor, reviewer, publisher)
+    client.force_login(editor)
+    page = client.get(change_url(answer)).content.decode()
+    assert f'href="{answer.get_absolute_url()}" class="viewsitelink"' in page
