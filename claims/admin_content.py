@@ -48,6 +48,7 @@ ANSWER_BUTTONS = [
     ("request_changes", gettext_lazy("Send back to the editor"), "required"),
     ("publish", gettext_lazy("Publish"), "summary"),
     ("withdraw", gettext_lazy("Withdraw from the public site"), "required"),
+    ("reopen", gettext_lazy("Back to draft, to rework it"), "required"),
 ]
 
 
@@ -68,6 +69,8 @@ def run_transition(answer: Answer, action: str, *, by, note: str = "", seen=None
         wf.publish_answer(answer, by=by, summary=note)
     elif action == "withdraw":
         wf.withdraw_answer(answer, by=by, reason=note)
+    elif action == "reopen":
+        wf.reopen_answer(answer, by=by, reason=note)
     else:
         raise Http404(_("Unknown action."))
 
@@ -137,6 +140,11 @@ class QuestionAdmin(EditorialAdmin):
     @method_decorator(csrf_exempt)
     def import_view(self, request):
         return admin_import.import_view(self, request)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The public address, the order and the comparison key are the system's to keep.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "slug", "position", "compare_key"] if obj is not None else fields
 
     def view_on_site(self, obj: Question) -> str | None:
         # The public page while something is live, else the preview of the answer as it would read.
@@ -416,8 +424,11 @@ class AnswerAdmin(EditorialAdmin):
             claim.seen = seen_field(workflow.claim_content(claim))
         live = answer.live_publication
         latest = Version.objects.get_for_object(answer).only("pk").first()
+        checked = sum(1 for claim in claims if workflow.is_checked(claim))
         return {
             "transitions": transitions,
+            "checked_count": checked,
+            "claim_count": len(claims),
             "answer_seen": seen_field(workflow.answer_content(answer, claims)),
             "review_claims": claims,
             "can_verify": any(claim.can_verify for claim in claims),
@@ -465,11 +476,18 @@ class AnswerAdmin(EditorialAdmin):
             messages.error(request, str(error))
         else:
             answer.refresh_from_db()
-            messages.success(
-                request,
-                _("%(answer)s is now %(status)s.")
-                % {"answer": answer, "status": answer.get_status_display().lower()},
-            )
+            done = _("%(answer)s is now %(status)s.") % {
+                "answer": answer,
+                "status": answer.get_status_display().lower(),
+            }
+            if action == "publish" and answer.live_publication_id:
+                done = format_html(
+                    '{} <a href="{}">{}</a>',
+                    done,
+                    answer.get_absolute_url(),
+                    _("See the public page."),
+                )
+            messages.success(request, done)
         return HttpResponseRedirect(admin_url(answer))
 
     def preview_view(self, request, object_id):

@@ -637,7 +637,12 @@ def _refusal(t: Transition, f: _Facts, *, status: str) -> str | None:
 
 
 # The buttons an answer offers, in the order a page shows them.
-ANSWER_MOVES = ("submit", "approve", "request_changes", "publish", "withdraw")
+ANSWER_MOVES = ("submit", "approve", "request_changes", "publish", "withdraw", "reopen")
+
+
+def is_checked(claim: Claim) -> bool:
+    """Whether the claim counts as checked for approval: supported or not a claim, as it is now."""
+    return _effective_status(claim) in (C.SUPPORTED, C.NOT_A_CLAIM)
 
 
 def available_actions(answer: Answer, user) -> list[Move]:

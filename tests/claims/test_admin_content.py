@@ -1,5 +1,6 @@
 """Answer and question admin: workflow buttons, actions, queues, preview, compare, stale forms."""
 
+import lxml.html
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -594,3 +595,57 @@ def test_view_on_site_goes_to_the_public_page_once_live(client, editor, reviewer
     client.force_login(editor)
     page = client.get(change_url(answer)).content.decode()
     assert f'href="{answer.get_absolute_url()}" class="viewsitelink"' in page
+
+
+def test_approve_shows_how_many_claims_are_checked(client, editor, reviewer):
+    answer = in_review(editor, count=3)
+    workflow.verify_claim(answer.claims.first(), by=reviewer, verdict="supported")
+    client.force_login(reviewer)
+    page = client.get(change_url(answer)).content.decode()
+    assert "1 of 3 claims checked" in page
+
+
+def test_publishing_from_the_page_links_to_the_live_page(client, editor, reviewer, publisher):
+    answer = approved(editor, reviewer)
+    client.force_login(publisher)
+    response = submit(
+        client,
+        change_url(answer),
+        form_action=reverse("admin:courtinfo_answer_transition", args=[answer.pk]),
+        press=None,
+    )
+    assert any("See the public page" in m for m in messages_of(response)), messages_of(response)
+    assert f'href="{answer.get_absolute_url()}"' in " ".join(messages_of(response))
+
+
+def test_a_withdrawn_answer_offers_the_way_back_to_draft(client, editor, reviewer, publisher):
+    answer = published(editor, reviewer, publisher)
+    workflow.withdraw_answer(answer, by=publisher, reason="The law changed.")
+    client.force_login(editor)
+    page = client.get(change_url(answer)).content.decode()
+    form = next(
+        f
+        for f in lxml.html.fromstring(page).forms
+        if f.xpath('.//input[@name="action"][@value="reopen"]')
+    )
+    client.post(form.get("action"), form_data(form, note="Rewriting for the new law."))
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.DRAFT
+
+
+def test_question_address_order_and_compare_key_are_not_edited_by_hand(client, editor):
+    answer = answer_with_claims()
+    question = answer.question
+    client.force_login(editor)
+    url = reverse("admin:courtinfo_question_change", args=[question.pk])
+    page = client.get(url).content.decode()
+    form = find_form(page, form_id="question_form")
+    fields = dict(form.form_values())
+    assert not {"slug", "position", "compare_key"} & set(fields)
+    client.post(url, form_data(form, slug="hijacked", position=99, compare_key="other"))
+    fresh = type(question).objects.get(pk=question.pk)
+    assert (fresh.slug, fresh.position, fresh.compare_key) == (
+        question.slug,
+        question.position,
+        question.compare_key,
+    )
