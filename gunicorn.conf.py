@@ -22,6 +22,8 @@ timeout = 30
 graceful_timeout = 30
 # Behind a reverse proxy the client may keep its connection open a little longer than the proxy.
 keepalive = 5
+# The runtime control socket lives in $HOME, shared by every instance on the machine; unused here.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 accesslog = "-"
