@@ -17,7 +17,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run test lint format demo bench
+.PHONY: install run serve test lint format demo bench
 
 install: $(VENV)/.installed
 
@@ -32,10 +32,23 @@ $(VENV)/.installed: requirements/dev.txt $(wildcard package-lock.json)
 demo: install
 	@mkdir -p var
 	@$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
-	@$(DEV_ENV) $(PY) manage.py setup_demo
+	@# The workflow events of the demo's sample answers would bury the accounts it prints.
+	@$(DEV_ENV) COURTINFO_EVENT_LOG_LEVEL=WARNING $(PY) manage.py setup_demo
 
 run: demo
 	@$(DEV_ENV) COURTINFO_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode on this machine: debug off, gunicorn (gunicorn.conf.py), static files hashed and
+# compressed by collectstatic and served by WhiteNoise. One instance, so it migrates first (a no-op
+# when the schema is current); the container stack migrates once, in its own service, instead.
+serve: install
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+	  echo "make serve: set DJANGO_SECRET_KEY (a long random string), and DATABASE_URL for PostgreSQL" >&2; \
+	  exit 1; fi
+	@mkdir -p var
+	@DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput -v 0
+	@DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,6 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and review"
 
     def ready(self) -> None:
-        from claims import workflow
+        from claims import event_log, workflow  # noqa: F401 (event_log connects on import)
 
         workflow.connect_signals()

@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from courtinfo.editing import EditConflict, workflow_is_writing
 
 
+class JurisdictionManager(models.Manager):
+    def get_by_natural_key(self, code: str) -> "Jurisdiction":
+        return self.get(code=code)
+
+
 @reversion.register()
 class Jurisdiction(models.Model):
     class Kind(models.TextChoices):
@@ -26,6 +31,8 @@ class Jurisdiction(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATE)
 
+    objects = JurisdictionManager()
+
     class Meta:
         ordering = ["name"]
 
@@ -34,6 +41,10 @@ class Jurisdiction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:jurisdiction", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        # Exports name jurisdictions by code: every database makes its own rows in a migration.
+        return (self.code,)
 
 
 @reversion.register()

@@ -25,11 +25,14 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Origins (scheme and host) whose forms may post here, e.g. https://courtinfo.example.org.
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,12 +46,19 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "axes",
+    "csp",
     "courtinfo",
     "claims",
 ]
 
 MIDDLEWARE = [
+    # First, so that its duration covers every other middleware.
+    "courtinfo.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the Host header: load balancers and container probes ask by address.
+    "courtinfo.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,7 +93,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'courtinfo.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Persistent connections in production, checked before reuse so a restarted database
+        # costs one reconnect rather than one failed request.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -117,6 +130,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# With debug off, `collectstatic` writes hashed, compressed copies and WhiteNoise serves them with
+# far-future cache headers. With debug on, files come straight from the apps, unhashed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
 
@@ -150,6 +174,25 @@ COURTINFO_IMPORT_MAX_QUESTIONS = int(os.environ.get("COURTINFO_IMPORT_MAX_QUESTI
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 # --- end of import limits ------------------------------------------------------------------------
 
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only, no
+# inline code, no framing, forms post here only. The admin needs nothing more: Django's admin
+# has no inline script or style attribute, its icons are files and its widgets set styles
+# through the DOM (which a policy does not restrict).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -162,15 +205,24 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Probes ask over plain HTTP from inside the network (the container's HEALTHCHECK).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Only a proxy that sets X-Forwarded-Proto itself (and drops the client's) may be trusted with it;
 # otherwise any client could declare its plain-HTTP request secure.
 if _env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One JSON object a line on standard output: a line per request (courtinfo.requests) and per
+# workflow event (claims.events), and warnings and errors from everything else.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "courtinfo.logs.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "courtinfo.logs.StdoutHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "courtinfo.requests": {"level": os.environ.get("COURTINFO_REQUEST_LOG_LEVEL", "INFO")},
+        "claims.events": {"level": os.environ.get("COURTINFO_EVENT_LOG_LEVEL", "INFO")},
+    },
 }

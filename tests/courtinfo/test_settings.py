@@ -27,6 +27,14 @@ def test_production_settings_refuse_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_manage_py_names_the_missing_secret_key_without_a_traceback():
+    result = _run(["manage.py", "check"])
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x9Qz" * 12,
     "DJANGO_ALLOWED_HOSTS": "courtinfo.example.org",
