@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import array
 import functools
+import hashlib
+import http.client
+import io
+import ipaddress
 import re
+import socket
+import ssl
+import time
 import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+import pypdf
+from django.conf import settings
 
 _QUOTES = str.maketrans(
     {
@@ -118,3 +133,288 @@ def find_quote(text: str, quote: str) -> QuoteMatch | None:
     if found is None:
         return None
     return QuoteMatch(offsets[found.start()], offsets[found.end() - 1] + 1)
+
+
+# --- archiving: fetch or take an upload, keep its readable text as an immutable copy.
+
+
+class ArchiveError(Exception):
+    """A refused archive; its message is a sentence the person can act on."""
+
+
+_HTML = frozenset({"text/html", "application/xhtml+xml"})
+_PDF = "application/pdf"
+_PLAIN = "text/plain"
+_REMOVED = ("script", "style", "nav", "header", "footer", "noscript", "template")
+# Elements that end a line of reading, so their words never run into the next ones.
+_BLOCKS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main"),
+        *("ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tfoot", "tr", "ul"),
+    }
+)
+
+
+def archive_source(source, *, by, data: bytes | None = None, content_type: str | None = None):
+    """Archive a copy of `source`: the upload in `data`, or else what its URL serves now."""
+    from claims.models import SourceCopy
+
+    limit = settings.COURTINFO_ARCHIVE_MAX_BYTES
+    if data is None:
+        if not source.url:
+            raise ArchiveError(
+                f"Source “{source.title}” has no URL; upload a copy of it (HTML, PDF or plain "
+                "text) instead."
+            )
+        url, data, content_type = _fetch(source.url)
+    else:
+        url = ""
+        if len(data) > limit:
+            raise ArchiveError(
+                f"The file has {len(data):,} bytes, more than the {limit:,} a copy may have; "
+                "upload a smaller file (only the part that is cited)."
+            )
+        content_type = content_type or _sniff(data)
+    media_type, charset = _media_type(content_type)
+    text = _extract(data, media_type, charset)
+    if not text.strip():
+        raise ArchiveError(
+            f"No readable text was found in the copy of “{source.title}” (a scanned PDF has "
+            "none); upload a copy with text in it."
+        )
+    return SourceCopy.objects.create(
+        source=source,
+        retrieved_by=by,
+        url=url,
+        content_type=media_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+    )
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    media_type, _sep, params = (content_type or "").partition(";")
+    media_type = media_type.strip().lower()
+    charset = None
+    for param in params.split(";"):
+        name, _eq, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"') or None
+    if media_type not in _HTML | {_PDF, _PLAIN}:
+        raise ArchiveError(
+            f"The copy is of type “{media_type or 'unknown'}”; only HTML, PDF and plain text "
+            "can be archived. Upload the document in one of those forms."
+        )
+    return media_type, charset
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:1024].lstrip().lower()
+    if head.startswith(b"%pdf-"):
+        return _PDF
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
+        return "text/html"
+    return _PLAIN
+
+
+# --- fetching
+
+
+def _fetch(url: str) -> tuple[str, bytes, str]:
+    """The final URL, body and content type that `url` serves, within the archive's limits."""
+    _check_url(url)
+    opener = urllib.request.build_opener(
+        # No proxy from the environment: the address checks must see where the request goes.
+        urllib.request.ProxyHandler({}),
+        _CheckedRedirects(),
+        _CheckedHTTPHandler(),
+        _CheckedHTTPSHandler(),
+    )
+    # _check_url allowed only http and https, and the redirect handler re-checks each hop.
+    request = urllib.request.Request(url, headers={"User-Agent": "courtinfo-archiver/1"})  # noqa: S310
+    timeout = settings.COURTINFO_ARCHIVE_TIMEOUT_SECONDS
+    limit = settings.COURTINFO_ARCHIVE_MAX_BYTES
+    deadline = time.monotonic() + timeout
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            final_url = response.geturl()
+            content_type = response.headers.get("Content-Type", "")
+            _media_type(content_type)
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise _too_large(final_url, limit)
+            chunks, size = [], 0
+            while chunk := response.read(65536):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(final_url, limit)
+                if time.monotonic() > deadline:
+                    raise _too_slow(final_url, timeout)
+                chunks.append(chunk)
+    except ArchiveError:
+        raise
+    except urllib.error.HTTPError as error:
+        raise ArchiveError(
+            f"{url} answered {error.code} {error.reason}; check the source's URL or upload a "
+            "copy instead."
+        ) from None
+    except TimeoutError:
+        raise _too_slow(url, timeout) from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, ArchiveError):
+            raise error.reason from None
+        if isinstance(error.reason, TimeoutError):
+            raise _too_slow(url, timeout) from None
+        raise ArchiveError(
+            f"{url} could not be reached ({error.reason}); check the source's URL or upload a "
+            "copy instead."
+        ) from None
+    except (OSError, http.client.HTTPException) as error:
+        raise ArchiveError(
+            f"{url} could not be read ({error}); try again later or upload a copy instead."
+        ) from None
+    return final_url, b"".join(chunks), content_type
+
+
+def _too_large(url: str, limit: int) -> ArchiveError:
+    return ArchiveError(
+        f"{url} serves more than {limit:,} bytes, the most a copy may have; upload the part "
+        "that is cited instead."
+    )
+
+
+def _too_slow(url: str, timeout: float) -> ArchiveError:
+    return ArchiveError(
+        f"{url} did not answer within {timeout:g} seconds; try again later or upload a copy "
+        "instead."
+    )
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ArchiveError(
+            f"{url} is not an http or https address; only web pages can be fetched (upload "
+            "other copies as files)."
+        )
+    if not parts.hostname:
+        raise ArchiveError(f"{url} names no host; correct the source's URL.")
+    if settings.COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except (OSError, UnicodeError):
+        raise ArchiveError(
+            f"The host of {url} could not be found; check the source's URL."
+        ) from None
+    for address in addresses:
+        _check_address(address, url)
+
+
+def _check_address(address: str, url: str) -> None:
+    if settings.COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS:
+        return
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if not ip.is_global or ip.is_multicast:
+        raise ArchiveError(
+            f"{url} is on a private, loopback, link-local or reserved address ({ip}), which is "
+            "never fetched; link the public address of the source, or upload a copy instead."
+        )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to an http or https address on a public host."""
+
+    max_redirections = 5
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _check_url(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class _PeerCheck:
+    # The address connected to, not only the one first resolved, so a name that resolves
+    # differently the second time cannot reach a private host.
+    def connect(self):
+        super().connect()
+        _check_address(self.sock.getpeername()[0], f"http://{self.host}/")
+
+
+class _CheckedHTTPConnection(_PeerCheck, http.client.HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerCheck, http.client.HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=ssl.create_default_context())
+
+
+# --- readable text
+
+
+def _extract(data: bytes, media_type: str, charset: str | None) -> str:
+    if media_type == _PDF:
+        return _pdf_text(data)
+    if media_type in _HTML:
+        return _html_text(data, charset)
+    return _decode(data, charset)
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    for encoding in (charset, "utf-8-sig"):
+        if not encoding:
+            continue
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _html_text(data: bytes, charset: str | None) -> str:
+    try:
+        if charset:
+            tree = lxml.html.document_fromstring(_decode(data, charset))
+        else:
+            tree = lxml.html.document_fromstring(data)
+    except (lxml.etree.ParserError, ValueError):
+        raise ArchiveError(
+            "The HTML could not be read; save the page as plain text or PDF and upload that."
+        ) from None
+    for element in list(tree.iter(*_REMOVED)):
+        element.drop_tree()
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+            if element.tag.lower() != "br":
+                element.text = "\n" + (element.text or "")
+    return _tidy(tree.text_content())
+
+
+def _pdf_text(data: bytes) -> str:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception:  # pypdf raises many kinds on a damaged or encrypted file.
+        raise ArchiveError(
+            "The PDF could not be read (damaged or encrypted); upload another copy of it."
+        ) from None
+    return _tidy("\n\n".join(pages))
+
+
+def _tidy(text: str) -> str:
+    """Lines stripped of edge whitespace; at most one blank line between paragraphs."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
