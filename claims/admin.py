@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -82,9 +83,32 @@ def _save_citations(request, claim: Claim, formset) -> None:
 
 class CitationInline(admin.TabularInline):
     model = Citation
-    fields = ["source", "pinpoint", "quote"]
+    fields = ["source", "pinpoint", "quote", "quote_in_copy"]
+    readonly_fields = ["quote_in_copy"]
     autocomplete_fields = ["source"]
     extra = 1
+
+    @admin.display(description=gettext_lazy("In the archived copy"))
+    def quote_in_copy(self, obj: Citation) -> str:
+        if obj is None or obj.pk is None:
+            return ""
+        anchor = obj.anchor
+        if not anchor:
+            return _("No copy of the source was archived when this was cited.")
+        on = anchor["retrieved_at"][:10]
+        if anchor["found"]:
+            return format_html(
+                '<span class="quote-found">{} …{}<mark>{}</mark>{}…</span>',
+                _("Found in the copy of %(on)s:") % {"on": on},
+                anchor["prefix"],
+                anchor["exact"],
+                anchor["suffix"],
+            )
+        return format_html(
+            '<span class="quote-not-found">{} {}</span>',
+            _("Not found in the copy of %(on)s; the closest passage:") % {"on": on},
+            f"“{Truncator(anchor['closest']).chars(300)}”" if anchor["closest"] else _("none."),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")

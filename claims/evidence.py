@@ -418,3 +418,47 @@ def _tidy(text: str) -> str:
     """Lines stripped of edge whitespace; at most one blank line between paragraphs."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# --- anchors: where a citation's quote stands in a copy, as a W3C TextQuoteSelector.
+
+_CONTEXT = 32
+_WORDS = re.compile(r"\w+")
+
+
+def anchor_quote(text: str, quote: str) -> dict:
+    """Where `quote` stands in `text` (exact, prefix, suffix, start, end), or the closest passage.
+
+    The found form follows the Web Annotation TextQuoteSelector, with TextPositionSelector offsets.
+    """
+    found = find_quote(text, quote)
+    if found is None:
+        return {"found": False, "closest": closest_passage(text, quote)}
+    return {
+        "found": True,
+        "exact": text[found.start : found.end],
+        "prefix": text[max(0, found.start - _CONTEXT) : found.start],
+        "suffix": text[found.end : found.end + _CONTEXT],
+        "start": found.start,
+        "end": found.end,
+    }
+
+
+def closest_passage(text: str, quote: str) -> str:
+    """The run of as many words as the quote has that shares most of its words; "" if none."""
+    wanted = {w.lower() for w in _WORDS.findall(quote)}
+    words = list(_WORDS.finditer(text))
+    size = len(_WORDS.findall(quote))
+    if not wanted or not words:
+        return ""
+    hits = [w.group().lower() in wanted for w in words]
+    score = best = sum(hits[:size])
+    best_start = 0
+    for start in range(1, max(1, len(words) - size + 1)):
+        score += hits[start + size - 1] - hits[start - 1]
+        if score > best:
+            best, best_start = score, start
+    if not best:
+        return ""
+    last = words[min(best_start + size, len(words)) - 1]
+    return text[words[best_start].start() : last.end()]

@@ -108,6 +108,9 @@ class Citation(models.Model):
     quote = models.TextField(
         blank=True, help_text=_("The words in the source that back the claim.")
     )
+    # Where the quote stood in the source's newest copy when the citation was written
+    # (claims.evidence.anchor_quote, plus "copy" and "retrieved_at"); None if it had no copy.
+    anchor = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

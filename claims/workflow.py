@@ -1273,6 +1273,14 @@ def delete_claim(claim: Claim, *, by) -> Answer:
     return answer
 
 
+def _anchor(source: Source, quote: str) -> dict | None:
+    copy = source.copies.first()
+    if copy is None or not quote:
+        return None
+    anchor = evidence.anchor_quote(copy.text, quote)
+    return {"copy": copy.pk, "retrieved_at": copy.retrieved_at.isoformat(), **anchor}
+
+
 def add_citation(
     claim: Claim, *, by, source: Source, pinpoint: str = "", quote: str = ""
 ) -> Citation:
@@ -1280,8 +1288,13 @@ def add_citation(
     with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["add_citation"]
         answer, locked = _claim_call(t, claim, by)
+        quote = quote.strip()
         citation = Citation.objects.create(
-            claim=locked, source=source, pinpoint=pinpoint.strip(), quote=quote.strip()
+            claim=locked,
+            source=source,
+            pinpoint=pinpoint.strip(),
+            quote=quote,
+            anchor=_anchor(source, quote),
         )
         # A claim's citations are part of it: a page opened before this is stale.
         locked.updated_by = by

@@ -123,3 +123,28 @@ def test_source_page_names_the_newest_copy(client, editor):
     client.force_login(editor)
     page = client.get(_source_url(source)).content.decode()
     assert "11 characters of text; quotes are checked against it." in page
+
+
+def test_claim_page_shows_where_each_quote_stands_in_the_copy(client, editor):
+    from claims import workflow
+    from tests.factories import ClaimFactory
+
+    source = SourceFactory()
+    archive_source(source, by=editor, data=b"Before. The court shall seal the record. After.")
+    claim = ClaimFactory()
+    workflow.add_citation(claim, by=editor, source=source, quote="the court shall seal")
+    workflow.add_citation(claim, by=editor, source=source, quote="the court may seal")
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "<mark>The court shall seal</mark>" in page
+    assert "Not found in the copy of" in page
+    assert "closest passage: “The court shall seal”" in page
+
+
+def test_claim_page_says_when_a_quote_had_no_copy_to_stand_in(client, editor):
+    from tests.factories import CitationFactory
+
+    claim = CitationFactory().claim
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert page.count("No copy of the source was archived when this was cited.") == 1

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.evidence import find_quote
+from claims.evidence import anchor_quote, closest_passage, find_quote
 
 STATUTE = (
     "Section 67.307. No municipality shall enact a policy that limits or prohibits\n"
@@ -167,3 +167,29 @@ def test_a_run_with_one_word_dropped_is_not_found(document, data):
     index = data.draw(st.integers(first + 1, last - 1))
     run = tokens[first:index] + tokens[index + 1 : last + 1]
     assert find_quote(text, " ".join(run)) is None
+
+
+# --- anchors
+
+
+def test_anchor_of_a_found_quote_is_a_text_quote_selector_with_offsets():
+    text = "Before the words. No municipality shall enact a policy. After the words."
+    anchor = anchor_quote(text, "no municipality shall")
+    assert anchor == {
+        "found": True,
+        "exact": "No municipality shall",
+        "prefix": "Before the words. ",
+        "suffix": " enact a policy. After the words",
+        "start": 18,
+        "end": 39,
+    }
+    assert text[anchor["start"] : anchor["end"]] == anchor["exact"]
+
+
+def test_anchor_of_a_missing_quote_gives_the_closest_passage():
+    anchor = anchor_quote(STATUTE, "No municipality may enact a policy")
+    assert anchor == {"found": False, "closest": "No municipality shall enact a policy"}
+
+
+def test_closest_passage_is_empty_when_no_word_is_shared():
+    assert closest_passage(STATUTE, "zebra quagga") == ""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from claims.evidence import archive_source
 from claims.models import Claim
-from claims.workflow import TransitionError, available_verdicts, verify_claim
+from claims.workflow import TransitionError, add_citation, available_verdicts, verify_claim
 from tests.factories import CitationFactory, ClaimFactory, SourceFactory
 
 SUPPORTED = Claim.Status.SUPPORTED
@@ -124,3 +124,42 @@ def test_answer_page_checks_quotes_without_a_query_per_claim(client, reviewer, e
         return len(queries)
 
     assert page_queries(2) == page_queries(8)
+
+
+# --- anchors written with each citation
+
+
+def _cite_archived(editor, quote):
+    """A citation with `quote`, written after its source was archived; and the copy."""
+    source = SourceFactory()
+    copy = _archive(source, editor)
+    return add_citation(ClaimFactory(), by=editor, source=source, quote=quote), copy
+
+
+def test_citation_of_an_archived_source_stores_where_its_quote_stands(editor):
+    citation, copy = _cite_archived(editor, "no municipality SHALL enact")
+    assert citation.anchor == {
+        "copy": copy.pk,
+        "retrieved_at": ARCHIVED.isoformat(),
+        "found": True,
+        "exact": "No municipality shall enact",
+        "prefix": "Section 67.307. ",
+        "suffix": " a policy that limits or prohibi",
+        "start": 16,
+        "end": 43,
+    }
+
+
+def test_citation_whose_quote_is_not_in_the_copy_stores_the_closest_passage(editor):
+    citation, copy = _cite_archived(editor, "No municipality may enact a policy")
+    assert citation.anchor == {
+        "copy": copy.pk,
+        "retrieved_at": ARCHIVED.isoformat(),
+        "found": False,
+        "closest": "No municipality shall enact a policy",
+    }
+
+
+def test_citation_of_a_source_without_a_copy_stores_no_anchor(editor):
+    citation = add_citation(ClaimFactory(), by=editor, source=SourceFactory(), quote="Words.")
+    assert citation.anchor is None
