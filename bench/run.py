@@ -153,7 +153,9 @@ def _bench_publishing(users: dict, rows: list[Row]) -> None:
     queries = 0
     for answer in answers:
         for claim in answer.claims.all():
-            workflow.add_citation(claim, by=editor, source=source, pinpoint="§ 1")
+            workflow.add_citation(
+                claim, by=editor, source=source, pinpoint="§ 1", quote="The benchmark's words."
+            )
         workflow.submit_answer(answer, by=editor)
         for claim in answer.claims.all():
             workflow.verify_claim(claim, by=reviewer, verdict=Claim.Status.SUPPORTED)

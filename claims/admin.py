@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from claims import (
     admin_content,  # noqa: F401  (registers the content models' admin)
+    evidence,
     workflow,
 )
 from claims.admin_views import (
@@ -79,9 +83,32 @@ def _save_citations(request, claim: Claim, formset) -> None:
 
 class CitationInline(admin.TabularInline):
     model = Citation
-    fields = ["source", "pinpoint", "quote"]
+    fields = ["source", "pinpoint", "quote", "quote_in_copy"]
+    readonly_fields = ["quote_in_copy"]
     autocomplete_fields = ["source"]
     extra = 1
+
+    @admin.display(description=gettext_lazy("In the archived copy"))
+    def quote_in_copy(self, obj: Citation) -> str:
+        if obj is None or obj.pk is None:
+            return ""
+        anchor = obj.anchor
+        if not anchor:
+            return _("No copy of the source was archived when this was cited.")
+        on = anchor["retrieved_at"][:10]
+        if anchor["found"]:
+            return format_html(
+                '<span class="quote-found">{} …{}<mark>{}</mark>{}…</span>',
+                _("Found in the copy of %(on)s:") % {"on": on},
+                anchor["prefix"],
+                anchor["exact"],
+                anchor["suffix"],
+            )
+        return format_html(
+            '<span class="quote-not-found">{} {}</span>',
+            _("Not found in the copy of %(on)s; the closest passage:") % {"on": on},
+            f"“{Truncator(anchor['closest']).chars(300)}”" if anchor["closest"] else _("none."),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
@@ -362,9 +389,71 @@ class SourceAdmin(EditorialAdmin):
     inlines = [CitingClaimsInline]
     guard_stale_forms = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["archive_now"]
+    change_form_template = "admin/claims/source/change_form.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cited_total=Count("citations"))
+
+    # Archiving a copy: fetched from the URL (the list's action) or uploaded on the source page.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/archive/",
+                self.admin_site.admin_view(require_POST(self.archive_view)),
+                name=f"{info[0]}_{info[1]}_archive",
+            ),
+        ] + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["latest_copy"] = obj.copies.select_related("retrieved_by").first()
+            context["can_archive"] = self.has_change_permission(request, obj)
+            context["archive_max_bytes"] = settings.COURTINFO_ARCHIVE_MAX_BYTES
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def archive_view(self, request, object_id):
+        source = self.acted_on(request, object_id)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        upload = request.FILES.get("copy")
+        try:
+            if upload is None:
+                copy = evidence.archive_source(source, by=request.user)
+            elif upload.size > settings.COURTINFO_ARCHIVE_MAX_BYTES:
+                raise evidence.ArchiveError(
+                    _("The file has %(size)s bytes, more than the %(limit)s a copy may have.")
+                    % {
+                        "size": f"{upload.size:,}",
+                        "limit": f"{settings.COURTINFO_ARCHIVE_MAX_BYTES:,}",
+                    }
+                )
+            else:
+                sent = (upload.content_type or "").split(";")[0].strip().lower()
+                copy = evidence.archive_source(
+                    source,
+                    by=request.user,
+                    data=upload.read(),
+                    # Browsers label files they do not know as octet-stream: look at the bytes.
+                    content_type=None if sent in ("", "application/octet-stream") else sent,
+                )
+        except evidence.ArchiveError as error:
+            messages.error(request, format_html("{}: {}", source, error))
+        else:
+            messages.success(request, _archived_message(source, copy))
+        return HttpResponseRedirect(admin_url(source))
+
+    @admin.action(description=gettext_lazy("Archive now"), permissions=["change"])
+    def archive_now(self, request, queryset):
+        for source in queryset.order_by("pk"):
+            try:
+                copy = evidence.archive_source(source, by=request.user)
+            except evidence.ArchiveError as error:
+                messages.error(request, format_html("{}: {}", source, error))
+            else:
+                messages.success(request, _archived_message(source, copy))
 
     @admin.display(description=gettext_lazy("Cited by"), ordering="cited_total")
     def cited_count(self, obj: Source) -> int:
@@ -378,6 +467,15 @@ class SourceAdmin(EditorialAdmin):
         return Citation.objects.filter(
             source=obj, claim__answer__publications__isnull=False
         ).exists()
+
+
+def _archived_message(source: Source, copy) -> str:
+    return format_html(
+        "{}: {}",
+        source,
+        _("archived %(count)s characters of text (%(type)s).")
+        % {"count": f"{len(copy.text):,}", "type": copy.content_type},
+    )
 
 
 @admin.register(Citation)

@@ -400,9 +400,7 @@ class AnswerAdmin(EditorialAdmin):
         user = request.user
         claims = list(
             answer.claims.select_related("author", "verified_by")
-            .prefetch_related(
-                Prefetch("citations", queryset=Citation.objects.select_related("source"))
-            )
+            .prefetch_related(Prefetch("citations", queryset=workflow.checked_citations()))
             .order_by("block", "position", "id")
         )
         # The workflow says which moves this person has; the page only shows them.

@@ -3,6 +3,8 @@
 import reversion
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courtinfo.models import EditedModel, WriteOnceQuerySet
@@ -106,6 +108,9 @@ class Citation(models.Model):
     quote = models.TextField(
         blank=True, help_text=_("The words in the source that back the claim.")
     )
+    # Where the quote stood in the source's newest copy when the citation was written
+    # (claims.evidence.anchor_quote, plus "copy" and "retrieved_at"); None if it had no copy.
+    anchor = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,3 +179,55 @@ class Review(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ReviewImmutable("A review event is never deleted.")
+
+
+class SourceCopyImmutable(Exception):
+    """Raised on any attempt to change or delete an archived copy of a source."""
+
+
+class SourceCopyQuerySet(WriteOnceQuerySet):
+    refusal = SourceCopyImmutable
+    reason = "Archived copies of sources are never changed or deleted; archive a new copy instead."
+
+    def newest(self):
+        """Each source's newest copy only (the one quotes are checked against)."""
+        rank = models.Window(RowNumber(), partition_by="source", order_by=["-retrieved_at", "-id"])
+        return self.annotate(rank=rank).filter(rank=1)
+
+
+class SourceCopy(models.Model):
+    """An archived copy of a source, written by claims.evidence once and never changed.
+
+    The newest copy of a source is the one its citations' quotes are checked against.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="copies")
+    retrieved_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # None: archived by `manage.py archive_sources` run without --by.
+    retrieved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where it was fetched from (after redirects); blank for an uploaded file.
+    url = models.URLField(max_length=1000, blank=True)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    # The readable text extracted from what was retrieved.
+    text = models.TextField()
+
+    objects = SourceCopyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-retrieved_at", "-id"]
+        get_latest_by = ["retrieved_at", "id"]
+        verbose_name_plural = "source copies"
+
+    def __str__(self) -> str:
+        return f"{self.source.title}, {self.retrieved_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SourceCopyImmutable("An archived copy is never changed after it is written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SourceCopyImmutable("An archived copy is never deleted.")

@@ -108,9 +108,17 @@ def build_payload(
                     "publisher": source.publisher,
                     "accessed_on": _iso(source.accessed_on),
                 }
-            citations.append(
-                {"source": source.pk, "pinpoint": citation.pinpoint, "quote": citation.quote}
-            )
+            cited = {"source": source.pk, "pinpoint": citation.pinpoint, "quote": citation.quote}
+            anchor = citation.anchor
+            if anchor and anchor.get("found"):
+                # The words around the quote in the archived copy, for the source's public page.
+                cited["passage"] = {
+                    "before": anchor["prefix"],
+                    "quote": anchor["exact"],
+                    "after": anchor["suffix"],
+                    "retrieved_at": anchor["retrieved_at"],
+                }
+            citations.append(cited)
         block["claims"].append(
             {
                 "id": claim.pk,

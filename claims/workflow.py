@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from claims import snapshot
-from claims.models import Citation, Claim, Review, Source
+from claims import evidence, snapshot
+from claims.models import Citation, Claim, Review, Source, SourceCopy
 from courtinfo.editing import workflow_is_writing, workflow_writes
 from courtinfo.models import Answer, Publication, Question
 
@@ -400,6 +400,51 @@ def _has_citation(f: _Facts) -> str | None:
     return None
 
 
+def _has_quote(f: _Facts) -> str | None:
+    if not any(c.quote.strip() for c in f.claim.citations.all()):
+        return _(
+            "No citation of claim #%(id)s quotes its source; add the words of the source that "
+            "support the claim to a citation, then mark it supported."
+        ) % {"id": f.claim.pk}
+    return None
+
+
+def checked_citations() -> QuerySet[Citation]:
+    """Citations with what the verdict rules read: the source and its newest archived copy."""
+    return Citation.objects.select_related("source").prefetch_related(
+        Prefetch("source__copies", queryset=SourceCopy.objects.newest(), to_attr="newest_copies")
+    )
+
+
+def _newest_copy(source: Source) -> SourceCopy | None:
+    copies = getattr(source, "newest_copies", None)
+    if copies is None:
+        return source.copies.first()
+    return copies[0] if copies else None
+
+
+def _quotes_in_copies(f: _Facts) -> str | None:
+    # Each quote is checked against its source's newest archived copy; a source never
+    # archived has nothing to check against yet.
+    for citation in f.claim.citations.all():
+        if not citation.quote.strip():
+            continue
+        copy = _newest_copy(citation.source)
+        if copy is None or evidence.find_quote(copy.text, citation.quote) is not None:
+            continue
+        return _(
+            "The quote of citation %(citation)s is not in the copy of %(source)s archived on "
+            "%(date)s; correct the quote to the source's words, or archive a newer copy."
+        ) % {
+            "citation": " ".join(
+                filter(None, [citation.pinpoint, _quoted(citation.quote, limit=40)])
+            ),
+            "source": _quoted(citation.source.title),
+            "date": timezone.localtime(copy.retrieved_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    return None
+
+
 def _dispute_explained(f: _Facts) -> str | None:
     if not f.note.strip():
         return _("Write a note saying what is wrong with claim #%(id)s to dispute it.") % {
@@ -508,7 +553,7 @@ CLAIM_VERDICTS: dict[str, Transition] = {
         gettext_lazy("verify claims"),
         ALL_CLAIM - {C.SUPPORTED},
         C.SUPPORTED,
-        (_not_author, _has_citation),
+        (_not_author, _has_citation, _has_quote, _quotes_in_copies),
         gettext_lazy("marked supported"),
         (_claim_as_seen,),
     ),
@@ -1233,6 +1278,14 @@ def delete_claim(claim: Claim, *, by) -> Answer:
     return answer
 
 
+def _anchor(source: Source, quote: str) -> dict | None:
+    copy = source.copies.first()
+    if copy is None or not quote:
+        return None
+    anchor = evidence.anchor_quote(copy.text, quote)
+    return {"copy": copy.pk, "retrieved_at": copy.retrieved_at.isoformat(), **anchor}
+
+
 def add_citation(
     claim: Claim, *, by, source: Source, pinpoint: str = "", quote: str = ""
 ) -> Citation:
@@ -1240,8 +1293,13 @@ def add_citation(
     with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["add_citation"]
         answer, locked = _claim_call(t, claim, by)
+        quote = quote.strip()
         citation = Citation.objects.create(
-            claim=locked, source=source, pinpoint=pinpoint.strip(), quote=quote.strip()
+            claim=locked,
+            source=source,
+            pinpoint=pinpoint.strip(),
+            quote=quote,
+            anchor=_anchor(source, quote),
         )
         # A claim's citations are part of it: a page opened before this is stale.
         locked.updated_by = by

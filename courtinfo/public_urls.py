@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("compare/<slug:key>/", views.CompareView.as_view(), name="compare"),
     path("sources/", views.SourcesView.as_view(), name="sources"),
+    path("sources/<int:source_id>/", views.SourceView.as_view(), name="source"),
     path("feed/", PublicationFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

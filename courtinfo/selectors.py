@@ -208,6 +208,8 @@ class CitingClaim:
     url: str
     jurisdiction: str
     pinpoint: str
+    # The words around the quote in the source's archived copy: before, quote, after.
+    passage: dict[str, str] | None = None
 
 
 @dataclass
@@ -244,6 +246,12 @@ def sources_with_claims() -> list[SourceUse]:
                             url=url,
                             jurisdiction=jurisdiction,
                             pinpoint=citation.get("pinpoint", ""),
+                            passage=citation.get("passage"),
                         )
                     )
     return sorted(uses.values(), key=lambda use: (use.source.get("title") or "").lower())
+
+
+def source_use(source_id: int) -> SourceUse | None:
+    """One source that a published claim cites, with those claims; None if none cites it."""
+    return next((use for use in sources_with_claims() if use.source["id"] == source_id), None)

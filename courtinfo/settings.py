@@ -193,6 +193,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Archiving sources: claims.evidence.archive_source and manage.py archive_sources -------------
+# The most bytes one fetched or uploaded copy may have, and how long one fetch may wait.
+COURTINFO_ARCHIVE_MAX_BYTES = int(os.environ.get("COURTINFO_ARCHIVE_MAX_BYTES", "10000000"))
+COURTINFO_ARCHIVE_TIMEOUT_SECONDS = float(os.environ.get("COURTINFO_ARCHIVE_TIMEOUT_SECONDS", "20"))
+# Fetching from private, loopback or link-local addresses would let a source URL reach the
+# server's own network; only a test or a closed intranet turns this on.
+COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS = _env_bool("COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

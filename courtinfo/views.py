@@ -271,6 +271,16 @@ class SourcesView(PublicPage):
         return super().get_context_data(uses=selectors.sources_with_claims(), **kwargs)
 
 
+class SourceView(PublicPage):
+    template_name = "public/source.html"
+
+    def get_context_data(self, **kwargs):
+        use = selectors.source_use(self.kwargs["source_id"])
+        if use is None:
+            raise Http404("No published answer cites this source.")
+        return super().get_context_data(use=use, **kwargs)
+
+
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     if settings.COURTINFO_DEMO:

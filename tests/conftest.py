@@ -1,12 +1,15 @@
 """Fixtures shared by every test: people in each role; the migrated data for transactional tests."""
 
 import importlib
+import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from tests.factories import UserFactory
+from tests.source_server import SourceHandler
 
 # The one data migration that writes reference data; its rows are its own frozen copy.
 _REFERENCE_DATA = importlib.import_module("courtinfo.migrations.0002_jurisdictions_and_roles")
@@ -74,3 +77,22 @@ def module_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def source_server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SourceHandler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def archive_locally(settings):
+    settings.COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS = True
+    settings.COURTINFO_ARCHIVE_TIMEOUT_SECONDS = 0.5
+    settings.COURTINFO_ARCHIVE_MAX_BYTES = 4000
+    return settings

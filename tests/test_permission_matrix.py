@@ -208,7 +208,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "password_change": ("change",),
 }
 # Workflow endpoints take only the POST of a button; a GET is refused, whoever asks.
-POST_ONLY = {"transition", "verify"}
+POST_ONLY = {"transition", "verify", "archive"}
 
 
 def _may(user, model, action: str) -> bool:
@@ -413,9 +413,15 @@ def _actions() -> list[tuple[type, str]]:
     ]
 
 
-def _action_rule(w, model, name: str):
+def _action_rule(w, model, name: str, source_server: str):
     """(the permission the action needs, the row to tick, whether it acted on the row)."""
     s = w.workflow
+    if model is Source and name == "archive_now":
+        row = w.objects[Source]
+        # A page the local server serves, so archiving it never leaves the machine.
+        Source.objects.filter(pk=row.pk).update(url=f"{source_server}/plain.txt")
+        copies = row.copies.count()
+        return "claims.change_source", row, lambda: row.copies.count() > copies
     if model is Answer and name in ANSWER_TRANSITIONS:
         t = ANSWER_TRANSITIONS[name]
         [source] = t.sources
@@ -471,8 +477,10 @@ ACTIONS = _actions()
 @pytest.mark.parametrize(
     "model,name", ACTIONS, ids=[f"{m._meta.label_lower}:{n}" for m, n in ACTIONS]
 )
-def test_changelist_action_acts_only_for_roles_with_its_permission(world, model, name, role):
-    permission, row, acted = _action_rule(world, model, name)
+def test_changelist_action_acts_only_for_roles_with_its_permission(
+    world, model, name, role, source_server, archive_locally
+):
+    permission, row, acted = _action_rule(world, model, name, source_server)
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     allowed = _person(world, role).has_perm(permission)

@@ -70,6 +70,7 @@ def test_editorial_story_from_import_to_public_page(page, live_server):
     page.fill(".select2-search__field", "67.307")
     page.click(".select2-results__option >> text=Missouri Revised Statutes")
     page.fill("input[name='citations-0-pinpoint']", "§ 67.307.2")
+    page.fill("textarea[name='citations-0-quote']", "No municipality shall enact a policy.")
     page.click("input[name=_continue]")
     expect_message(page, "changed successfully")
     page.goto(f"{live_server.url}/admin/courtinfo/answer/{answer.pk}/change/")

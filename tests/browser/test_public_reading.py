@@ -164,6 +164,7 @@ def test_other_public_pages_have_no_serious_accessibility_findings(
         "/search/?q=records",
         f"/compare/{published.compare_key}/",
         "/sources/",
+        f"/sources/{published.payload['sources'][0]['id']}/",
     ]:
         page.goto(live_server.url + path)
         assert _serious_violations(page, axe_path) == [], path

@@ -120,7 +120,8 @@ class Command(BaseCommand):
     def _publish_sample(self, answer: Answer, source: Source, users: dict) -> None:
         editor, reviewer, publisher = users["editor"], users["reviewer"], users["publisher"]
         for claim in answer.claims.all():
-            add_citation(claim, by=editor, source=source)
+            # The demonstration source says only that nothing was checked, and that is its quote.
+            add_citation(claim, by=editor, source=source, quote=source.title)
         submit_answer(answer, by=editor, note=DEMO_NOTE)
         for claim in answer.claims.all():
             verify_claim(claim, by=reviewer, verdict=Claim.Status.SUPPORTED, note=DEMO_NOTE)
