@@ -10,14 +10,25 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from claims.models import Citation, Claim, Review, Source
+from claims.models import Citation, Claim, Review, Source, SourceCopy
 from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
 
 FORMAT = "courtinfo-content"
 VERSION = 1
 # In dependency order; an answer's live publication is the one forward reference.
-MODELS = [Jurisdiction, Topic, Source, Question, Answer, Claim, Citation, Publication, Review]
+MODELS = [
+    Jurisdiction,
+    Topic,
+    Source,
+    SourceCopy,
+    Question,
+    Answer,
+    Claim,
+    Citation,
+    Publication,
+    Review,
+]
 # People are named by username; their passwords never leave the database.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email")
 

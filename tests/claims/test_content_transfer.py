@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS
 
-from claims.models import Citation, Claim, Review, Source
+from claims.evidence import archive_source
+from claims.models import Citation, Claim, Review, Source, SourceCopy
 from claims.workflow import withdraw_answer
 from courtinfo.models import Answer, Publication, Question
 
@@ -20,6 +21,7 @@ HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
 
 def _public_pages(client) -> dict[str, tuple]:
     paths = ["/", "/search/?q=court", "/sources/", "/feed/", "/sitemap.xml", "/api/answers/"]
+    paths += [f"/sources/{pk}/" for pk in Source.objects.values_list("pk", flat=True)]
     for publication in Publication.objects.order_by("pk"):
         page = publication.get_absolute_url()
         paths += [page, f"{page}history/", f"/api/answers/{publication.answer_id}/"]
@@ -37,7 +39,7 @@ def _public_pages(client) -> dict[str, tuple]:
 
 
 def _counts() -> dict[str, int]:
-    models = [Question, Answer, Claim, Source, Citation, Review, Publication]
+    models = [Question, Answer, Claim, Source, SourceCopy, Citation, Review, Publication]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -48,8 +50,15 @@ def _empty_database() -> None:
 
 @pytest.fixture
 def demo_site():
-    """The demo's three published answers, one of them then withdrawn."""
+    """The demo's three published answers, one of them then withdrawn; an archived copy."""
     call_command("setup_demo", stdout=io.StringIO())
+    editor = get_user_model().objects.get(username="editor")
+    archive_source(
+        Source.objects.order_by("pk").first(),
+        by=editor,
+        data=b"Demonstration only: this claim has NOT been checked.",
+        content_type="text/plain",
+    )
     answer = Answer.objects.filter(status=Answer.Status.PUBLISHED).order_by("pk").first()
     publisher = get_user_model().objects.get(username="publisher")
     withdraw_answer(answer, by=publisher, reason="The court changed its rule.")
@@ -61,6 +70,7 @@ def test_an_emptied_database_restored_from_an_export_serves_every_page_byte_for_
 ):
     before, counts = _public_pages(client), _counts()
     assert counts["courtinfo.Publication"] == 3
+    assert counts["claims.SourceCopy"] == 1
     assert sorted(status for status, _, _ in before.values()).count(410) >= 2
     path = tmp_path / "content.json"
     call_command("export_content", str(path), stdout=io.StringIO())
