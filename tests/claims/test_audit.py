@@ -28,8 +28,8 @@ def _reason(audit, kind):
     return reason
 
 
-def test_rules_table_covers_every_kind_once():
-    assert sorted(rule.kind for rule in RULES) == sorted(KINDS)
+def test_rules_table_covers_every_kind():
+    assert {rule.kind for rule in RULES} == set(KINDS)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_absolute_passes_words_that_only_contain_an_absolute(text):
     [
         ("Data is protected through various measures.", "'various measures'"),
         ("Some groups oppose it.", "'Some groups'"),
-        ("Certain reports suggest more arrests.", "'Certain reports'"),
+        ("Certain counties differ.", "'Certain counties'"),
         ("In recent years, scrutiny grew.", "'In recent years'"),
     ],
 )
@@ -166,12 +166,12 @@ def test_stale_passes_a_review_due_today():
     assert "stale" not in _kinds(_audit("Courts share records.", review_due_on=TODAY))
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["Missouri passed Senate Bill 5 in 2017.", "Courts always share records."],
-)
-def test_specific_or_absolute_without_a_source_is_high(text):
-    assert _audit(text, citation_count=0).risk == "high"
+def test_specific_without_a_source_is_high():
+    assert _audit("Missouri passed Senate Bill 5 in 2017.", citation_count=0).risk == "high"
+
+
+def test_absolute_without_a_source_is_only_medium():
+    assert _audit("Courts always share records.", citation_count=0).risk == "medium"
 
 
 def test_specific_with_a_source_is_medium():
@@ -197,8 +197,8 @@ def test_claim_with_no_reason_is_low():
 
 def test_every_reason_starts_with_an_allowed_kind_and_ends_a_sentence():
     audit = _audit(
-        "As of my last update, all courts share records under 8 U.S.C. § 1373 since 2017 "
-        "through various measures.",
+        "As of my last update, all courts are informed under 8 U.S.C. § 1373 since 2017 "
+        "through various measures, the American Civil Liberties Union says there is no statute.",
         citation_count=0,
         verified_on=date(2020, 1, 1),
     )
