@@ -142,7 +142,7 @@ _NAMED = re.compile(
     r"\b(?:[A-Z][\w’'-]*(?: (?:of|and|for|on|the))? ){1,6}"
     r"(?:Union|Advocates|Coalition|Commission|Council|Board|Office|Department|Agency|Bureau"
     r"|Task Force|Initiative|Project|Fund|Network|Center|Centre|Clinic|Programme|Registry"
-    r"|Portal|Database|Policy|Directive|Order|Protocol)\b"
+    r"|Portal|Database|Policy|Directive|Order|Protocol)\b(?: of(?: [A-Z][\w’'-]*)+)?"
 )
 _ARTICLE = re.compile(r"^(?:The|A|An|This|That|In|Under) ")
 # Advice and statements of importance: what someone should do, not what the law is.
