@@ -1,11 +1,14 @@
 """Risk rules that rank claims by how much they need checking, from their text and dates alone.
 
 Each rule in `RULES` looks at one claim and either passes or gives a reason "<kind>: <sentence>"
-saying what the text does and what to check. The risk of a claim follows from the kinds found:
+saying what the text does and what to check. The risk of a claim follows from what was found:
 
-- high: a legal citation that no cited source backs (`citation`), or a specific or absolute
-  statement (`specific`, `absolute`) in a claim that cites nothing (`uncited`); these are the
-  mistakes a reader would act on and nobody has checked;
+- high: a legal citation that no cited source backs, a draft admitting its knowledge may be out
+  of date (rules weighing ALWAYS), or, in a claim that cites nothing, what the law does or does
+  not contain, a duty or practice stated as fact, a number, a name or an unnamed source (rules
+  weighing UNSOURCED); these are the mistakes a reader would act on and nobody has checked;
+- low: advice and statements of importance, which say nothing about what the law is, and claims
+  whose quote was found in an archived copy of their source, unless their review has lapsed;
 - medium: any other reason;
 - low: no reason at all.
 """
