@@ -114,3 +114,26 @@ def test_queries_do_not_grow_with_claims(db, django_assert_max_num_queries, coun
     with django_assert_max_num_queries(3):
         report = _audit_json("--jurisdiction", "KS")
     assert len(report) == count
+
+
+def test_claim_whose_quote_is_anchored_in_an_archived_copy_is_low(db):
+    claim = ClaimFactory(text="Court personnel are trained on every request from ICE.")
+    CitationFactory(claim=claim, anchor={"found": True, "exact": "trained", "start": 0, "end": 7})
+    (entry,) = _audit_json()
+    assert entry["risk"] == "low"
+
+
+def test_claim_whose_quote_was_not_found_in_the_copy_is_not_lowered(db):
+    claim = ClaimFactory(text="Court personnel are trained on every request from ICE.")
+    CitationFactory(claim=claim, anchor={"found": False, "closest": ""})
+    (entry,) = _audit_json()
+    assert entry["risk"] == "medium"
+    assert any(reason.startswith("procedure: ") for reason in entry["reasons"])
+
+
+def test_seed_statute_absence_claim_is_high_naming_what_to_search(seed):
+    claim = Claim.objects.get(text__startswith="Missouri state law does not have specific statutes")
+    (entry,) = [entry for entry in _audit_json() if entry["claim"] == claim.pk]
+    assert entry["risk"] == "high"
+    (absence,) = [reason for reason in entry["reasons"] if reason.startswith("absence: ")]
+    assert "search the statutes, court rules and cases" in absence

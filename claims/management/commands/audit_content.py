@@ -17,8 +17,9 @@ _TEXT_WIDTH = 70
 class Command(BaseCommand):
     help = (
         "Rank every claim by how much it needs checking: high, then medium, then low risk, "
-        "each with the reasons (hedges, missing sources, specific or absolute statements, vague "
-        "words, legal citations no source backs, stale reviews)."
+        "each with the reasons (absence claims, duties and practices stated as fact, named laws "
+        "and bodies, hedges, unnamed attributions, missing sources, legal citations no source "
+        "backs, stale reviews)."
     )
 
     def add_arguments(self, parser):
@@ -73,6 +74,9 @@ class Command(BaseCommand):
                 today=today,
                 stale_after_days=settings.COURTINFO_REVIEW_INTERVAL_DAYS,
                 is_claim=claim.status != Claim.Status.NOT_A_CLAIM,
+                anchored=any(
+                    citation.anchor and citation.anchor.get("found") for citation in citations
+                ),
             )
             rows.append((RISKS.index(audit.risk), order, claim, audit))
         rows.sort(key=lambda row: row[:2])
