@@ -199,3 +199,14 @@ class PublicationFactory(factory.django.DjangoModelFactory):
                 Answer.objects.filter(pk=self.answer_id).update(
                     live_publication=self, status=Answer.Status.PUBLISHED
                 )
+
+
+def withdraw_as_the_workflow_would(publication, *, reason: str, at=None) -> None:
+    """The answer of `publication` withdrawn, its fields written as withdraw_answer writes them."""
+    with workflow_writes():
+        Answer.objects.filter(pk=publication.answer_id).update(
+            status=Answer.Status.WITHDRAWN,
+            live_publication=None,
+            withdrawn_reason=reason,
+            withdrawn_at=at or timezone.now(),
+        )

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Source
-from courtinfo.editing import workflow_writes
 from courtinfo.models import Answer, Topic
 from tests.factories import (
     AnswerFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     SourceFactory,
     TopicFactory,
     jurisdiction,
+    withdraw_as_the_workflow_would,
 )
 
 pytestmark = pytest.mark.django_db
@@ -186,13 +186,7 @@ def test_unpublished_question_is_404(client):
 
 def test_withdrawn_question_is_410_with_reason(client):
     publication = PublicationFactory()
-    with workflow_writes():
-        Answer.objects.filter(pk=publication.answer_id).update(
-            status=Answer.Status.WITHDRAWN,
-            live_publication=None,
-            withdrawn_reason="The statute was repealed.",
-            withdrawn_at=timezone.now(),
-        )
+    withdraw_as_the_workflow_would(publication, reason="The statute was repealed.")
 
     response = client.get(publication.get_absolute_url())
 
@@ -202,13 +196,7 @@ def test_withdrawn_question_is_410_with_reason(client):
 
 def test_history_of_a_withdrawn_answer_stays_readable_with_the_withdrawal_on_top(client):
     publication = PublicationFactory()
-    with workflow_writes():
-        Answer.objects.filter(pk=publication.answer_id).update(
-            status=Answer.Status.WITHDRAWN,
-            live_publication=None,
-            withdrawn_reason="The statute was repealed.",
-            withdrawn_at=timezone.now(),
-        )
+    withdraw_as_the_workflow_would(publication, reason="The statute was repealed.")
 
     response = client.get(publication.get_absolute_url() + "history/")
 
@@ -289,13 +277,7 @@ def test_feed_lists_publications_as_atom(client):
 
 def test_feed_keeps_a_withdrawn_answer_as_an_entry_saying_why(client):
     publication = PublicationFactory(summary="First published on the site.")
-    with workflow_writes():
-        Answer.objects.filter(pk=publication.answer_id).update(
-            status=Answer.Status.WITHDRAWN,
-            live_publication=None,
-            withdrawn_reason="The statute was repealed.",
-            withdrawn_at=timezone.now(),
-        )
+    withdraw_as_the_workflow_would(publication, reason="The statute was repealed.")
 
     body = client.get("/feed/").content.decode()
 
@@ -311,13 +293,7 @@ def test_a_withdrawal_moves_the_last_modified_of_the_pages_that_listed_the_answe
     gone = PublicationFactory()
     before = client.get(url)
     withdrawn_at = gone.published_at + datetime.timedelta(hours=1)
-    with workflow_writes():
-        Answer.objects.filter(pk=gone.answer_id).update(
-            status=Answer.Status.WITHDRAWN,
-            live_publication=None,
-            withdrawn_reason="Repealed.",
-            withdrawn_at=withdrawn_at,
-        )
+    withdraw_as_the_workflow_would(gone, reason="Repealed.", at=withdrawn_at)
 
     # A cache that revalidates by date alone must not be told its list is current.
     response = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
