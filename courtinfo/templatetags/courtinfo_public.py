@@ -27,6 +27,8 @@ class Note:
     source_number: int
     pinpoint: str
     quote: str
+    # When the quote was found in an archived copy of the source: that copy's date.
+    checked_on: datetime.date | None = None
 
 
 @dataclass
@@ -75,6 +77,12 @@ def isodatetime(value: str | None) -> datetime.datetime | None:
     return parse_datetime(value) if value else None
 
 
+def _date_of(value: str | None) -> datetime.date | None:
+    """The local date of an ISO date-time in a payload (an archived copy's retrieval)."""
+    moment = parse_datetime(value) if value else None
+    return timezone.localdate(moment) if moment else None
+
+
 @register.simple_tag
 def answer_document(payload: dict[str, Any]) -> AnswerDocument:
     """Number each citation as a note in reading order, and each source in first-cited order."""
@@ -96,6 +104,7 @@ def answer_document(payload: dict[str, Any]) -> AnswerDocument:
                     source_number=source["number"],
                     pinpoint=citation.get("pinpoint") or "",
                     quote=citation.get("quote") or "",
+                    checked_on=_date_of((citation.get("passage") or {}).get("retrieved_at")),
                 )
                 notes.append(note)
                 view.notes.append(note)

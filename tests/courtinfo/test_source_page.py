@@ -52,3 +52,23 @@ def test_source_no_live_publication_cites_is_not_found(client, editor):
     source = SourceFactory()
     archive_source(source, by=editor, data=COPY, content_type="text/plain")
     assert _page(client, source).status_code == 404
+
+
+def test_question_page_note_links_a_quote_found_in_the_archive_to_its_passage(
+    client, editor, reviewer, publisher
+):
+    checked = SourceFactory(title="Records Act")
+    archive_source(checked, by=editor, data=COPY, content_type="text/plain")
+    publication = _publish((editor, reviewer, publisher), checked, "the court <shall> seal")
+    html = client.get(publication.get_absolute_url()).content.decode()
+    assert f'href="{reverse("public:source", args=[checked.pk])}" class="note-archived"' in html
+    assert "Found in the copy archived" in html
+
+
+def test_question_page_note_of_a_quote_never_checked_against_a_copy_claims_no_archive(
+    client, editor, reviewer, publisher
+):
+    unarchived = SourceFactory(title="Unarchived Act")
+    publication = _publish((editor, reviewer, publisher), unarchived, "Any words.")
+    html = client.get(publication.get_absolute_url()).content.decode()
+    assert "Found in the copy archived" not in html
