@@ -36,7 +36,7 @@ demo: install
 	@$(DEV_ENV) COURTINFO_EVENT_LOG_LEVEL=WARNING $(PY) manage.py setup_demo
 
 run: demo
-	@$(DEV_ENV) COURTINFO_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(DEV_ENV) COURTINFO_DEMO=1 COURTINFO_REQUEST_LOG_LEVEL=WARNING $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode on this machine: debug off, gunicorn (gunicorn.conf.py), static files hashed and
 # compressed by collectstatic and served by WhiteNoise. One instance, so it migrates first (a no-op
