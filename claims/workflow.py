@@ -263,11 +263,9 @@ def _every_claim_checked(f: _Facts) -> str | None:
     if not f.claims:
         return _("This answer has no claims; add and verify them first.")
     # A verdict counts only for the content it was given on.
-    stale = [
-        c for c in f.claims if c.status != C.UNVERIFIED and c.verified_content != claim_content(c)
-    ]
-    unverified = [f"#{c.pk}" for c in f.claims if c.status == C.UNVERIFIED or c in stale]
-    disputed = [f"#{c.pk}" for c in f.claims if c.status == C.DISPUTED and c not in stale]
+    status = {c.pk: _effective_status(c) for c in f.claims}
+    unverified = [f"#{c.pk}" for c in f.claims if status[c.pk] == C.UNVERIFIED]
+    disputed = [f"#{c.pk}" for c in f.claims if status[c.pk] == C.DISPUTED]
     problems = []
     if unverified:
         problems.append(
