@@ -844,33 +844,16 @@ def _reconcile(answer: Answer, by, *, what: str = "") -> bool:
     return changed
 
 
-_ANSWER_FIELDS = (
-    "status",
-    "live_publication_id",
-    "submitted_by_id",
-    "submitted_at",
-    "approved_by_id",
-    "approved_at",
-    "approved_content",
-    "withdrawn_reason",
-    "withdrawn_at",
-    "updated_by_id",
-    "updated_at",
-    "version",
-)
+# What _sync copies back to a caller's instance: what the workflow owns, and who changed it when.
+_EDIT_FIELDS = ("updated_by_id", "updated_at", "version")
+_ANSWER_FIELDS = (*sorted(Answer.workflow_fields), *_EDIT_FIELDS)
 _CLAIM_FIELDS = (
     "text",
     "position",
     "block",
-    "status",
     "author_id",
-    "verified_by_id",
-    "verified_at",
-    "verified_content",
-    "note",
-    "updated_by_id",
-    "updated_at",
-    "version",
+    *sorted(Claim.workflow_fields),
+    *_EDIT_FIELDS,
 )
 
 
