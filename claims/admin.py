@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from claims import (
     admin_content,  # noqa: F401  (registers the content models' admin)
     evidence,
+    named_laws,
     workflow,
 )
 from claims.admin_views import (
@@ -250,7 +251,54 @@ class ClaimAdmin(EditorialAdmin):
                 self.admin_site.admin_view(require_POST(self.verify_view)),
                 name=f"{info[0]}_{info[1]}_verify",
             ),
+            path(
+                "<path:object_id>/named-source/",
+                self.admin_site.admin_view(require_POST(self.named_source_view)),
+                name=f"{info[0]}_{info[1]}_named_source",
+            ),
         ] + super().get_urls()
+
+    def named_source_view(self, request, object_id):
+        """Create the source for a law the claim names, or cite one the library holds."""
+        claim = self.acted_on(request, object_id)
+        try:
+            if request.POST.get("source"):
+                source = self._named_library_source(claim, request.POST["source"])
+                workflow.add_citation(
+                    claim, by=request.user, source=source, pinpoint=request.POST.get("pinpoint", "")
+                )
+                messages.success(request, _("Cited %(source)s.") % {"source": source})
+            else:
+                if not request.user.has_perm("claims.add_source"):
+                    raise PermissionDenied
+                source = named_laws.create_source(
+                    claim, request.POST.get("citation", ""), by=request.user
+                )
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Source %(source)s is ready.") % {"source": source},
+                        admin_url(source),
+                        _("Archive it from its page"),
+                    ),
+                )
+        except (named_laws.NotNamed, workflow.TransitionError) as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(f"{admin_url(claim)}#named-laws")
+
+    def _named_library_source(self, claim: Claim, source_id: str) -> Source:
+        # Only a source the page offered: one whose citation the claim's text names.
+        offered = {
+            str(source.pk): source
+            for law in named_laws.named_laws(claim)
+            for source in law.uncited_sources
+        }
+        if source_id not in offered:
+            raise named_laws.NotNamed(
+                _("That source is not one this claim's text names, or it is cited already.")
+            )
+        return offered[source_id]
 
     def verify_view(self, request, object_id):
         claim = self.acted_on(request, object_id)
@@ -288,6 +336,9 @@ class ClaimAdmin(EditorialAdmin):
             claim.seen = seen_field(workflow.claim_content(claim))
             extra["can_verify"] = bool(claim.verdict_moves)
             extra["verdict_claim"] = claim
+            extra["named_laws"] = named_laws.named_laws(claim)
+            extra["can_cite"] = self.has_change_permission(request, claim)
+            extra["can_add_source"] = request.user.has_perm("claims.add_source")
         return super().change_view(request, object_id, form_url, extra)
 
     # Changelist actions.
