@@ -11,3 +11,4 @@ class ClaimsConfig(AppConfig):
         from claims import event_log, workflow  # noqa: F401 (event_log connects on import)
 
         workflow.connect_signals()
+        workflow.connect_translation_signals()

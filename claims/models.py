@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from courtinfo.models import EditedModel, WriteOnceQuerySet
@@ -96,6 +97,42 @@ class Source(EditedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.citation})" if self.citation else self.title
+
+
+@reversion.register()
+class TranslatedClaim(EditedModel):
+    """One claim of a translation: its text in that language and the English it was made from.
+
+    It is outdated when the English claim's published text is no longer `source_text`.
+    """
+
+    translation = models.ForeignKey(
+        "courtinfo.Translation", on_delete=models.CASCADE, related_name="claims"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="translations")
+    text = models.TextField()
+    source_text = models.TextField(editable=False)
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    workflow_fields = frozenset({"source_text", "translator_id"})
+
+    class Meta:
+        ordering = ["translation", "claim__block", "claim__position", "claim"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation", "claim"], name="translated_claim_one_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.text).chars(80)
 
 
 @reversion.register()

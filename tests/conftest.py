@@ -55,6 +55,18 @@ def other_reviewer(db):
 
 
 @pytest.fixture
+def translator(db):
+    return UserFactory(
+        username="translator", first_name="Tere", last_name="Traductora", groups=["Translators"]
+    )
+
+
+@pytest.fixture
+def other_translator(db):
+    return UserFactory(username="translator2", groups=["Translators"])
+
+
+@pytest.fixture
 def publisher(db):
     return UserFactory(username="publisher", groups=["Publishers"])
 
