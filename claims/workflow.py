@@ -1476,12 +1476,8 @@ def english_claims(publication: Publication) -> list[tuple[dict[str, Any], dict[
 
 def translation_state(translation: Translation) -> TranslationState:
     """Each English claim of the live English publication with its translation, if any."""
-    english = (
-        Publication.objects.filter(live_answer__pk=translation.answer_id).first()
-        if translation.answer_id
-        else None
-    )
-    made = {tc.claim_id: tc for tc in translation.claims.select_related("translator")}
+    english = translation.answer.live_publication
+    made = {tc.claim_id: tc for tc in translation.claims.all()}
     lines = (
         [
             TranslatedLine(english=claim, translated=made.get(claim["id"]), block=block)
@@ -1515,9 +1511,9 @@ def _translation_complete(f: _Facts) -> str | None:
     state = translation_state(f.translation)
     if not state.lines:
         return _("The English answer has nothing published to translate.")
-    if not f.translation.question_text.strip():
-        return _("Translate the question first.")
     problems = []
+    if not f.translation.question_text.strip():
+        problems.append(_("the question is not translated"))
     if state.missing:
         problems.append(
             _("claims not yet translated: %(ids)s")
