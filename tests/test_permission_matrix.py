@@ -208,7 +208,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "password_change": ("change",),
 }
 # Workflow endpoints take only the POST of a button; a GET is refused, whoever asks.
-POST_ONLY = {"transition", "verify", "archive"}
+POST_ONLY = {"transition", "verify", "archive", "named_source"}
 
 
 def _may(user, model, action: str) -> bool:
