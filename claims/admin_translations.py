@@ -140,9 +140,25 @@ class TranslationAdmin(EditorialAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("claims__translator")
 
-    def has_add_permission(self, request):
-        # A translation is started from a published answer, through the workflow.
-        return False
+    def add_view(self, request, form_url="", extra_context=None):
+        """A translation starts from a published answer, through the workflow: choose one."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **self._untranslated_context(request),
+            "opts": self.opts,
+            "title": _("Start a translation"),
+        }
+        return TemplateResponse(request, "admin/courtinfo/translation/start.html", context)
+
+    def _untranslated_context(self, request) -> dict:
+        waiting = untranslated_answers()
+        return {
+            "untranslated": waiting[:25],
+            "untranslated_count": waiting.count(),
+            "can_start": request.user.has_perm("courtinfo.translate_answer"),
+        }
 
     @admin.display(description=gettext_lazy("Jurisdiction"))
     def jurisdiction(self, obj: Translation):
@@ -160,11 +176,7 @@ class TranslationAdmin(EditorialAdmin):
         return text
 
     def changelist_view(self, request, extra_context=None):
-        extra = dict(extra_context or {})
-        waiting = untranslated_answers()
-        extra["untranslated"] = waiting[:25]
-        extra["untranslated_count"] = waiting.count()
-        extra["can_start"] = request.user.has_perm("courtinfo.translate_answer")
+        extra = {**(extra_context or {}), **self._untranslated_context(request)}
         return super().changelist_view(request, extra)
 
     def get_urls(self):

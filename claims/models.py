@@ -184,6 +184,14 @@ class Review(models.Model):
         REOPEN = "reopen", _("Reopened by an edit")
         REVERT = "revert", _("Reverted")
         RECHECK = "recheck", _("Changed after it was checked")
+        # A translation's events: kept apart so that nothing counts them as the answer's own.
+        TRANSLATE = "translate", _("Translated")
+        TRANSLATION_SUBMIT = "translation_submit", _("Translation submitted")
+        TRANSLATION_CHANGES = "translation_changes", _("Translation sent back")
+        TRANSLATION_APPROVE = "translation_approve", _("Translation approved")
+        TRANSLATION_PUBLISH = "translation_publish", _("Translation published")
+        TRANSLATION_REOPEN = "translation_reopen", _("Translation reopened by an edit")
+        TRANSLATION_WITHDRAW = "translation_withdraw", _("Translation withdrawn")
 
     answer = models.ForeignKey(
         "courtinfo.Answer", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"

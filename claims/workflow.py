@@ -1549,7 +1549,7 @@ def _translation_matches_approval(f: _Facts) -> str | None:
 TRANSLATION_TRANSITIONS.update(
     {
         "translate": Transition(
-            Review.Action.EDIT,
+            Review.Action.TRANSLATE,
             "courtinfo.translate_answer",
             gettext_lazy("translate answers"),
             ALL_ANSWER,
@@ -1558,7 +1558,7 @@ TRANSLATION_TRANSITIONS.update(
             inputs=(_text_given,),
         ),
         "submit": Transition(
-            Review.Action.SUBMIT,
+            Review.Action.TRANSLATION_SUBMIT,
             "courtinfo.translate_answer",
             gettext_lazy("submit translations for review"),
             frozenset({A.DRAFT}),
@@ -1567,7 +1567,7 @@ TRANSLATION_TRANSITIONS.update(
             gettext_lazy("submitted"),
         ),
         "request_changes": Transition(
-            Review.Action.REQUEST_CHANGES,
+            Review.Action.TRANSLATION_CHANGES,
             "courtinfo.review_translation",
             gettext_lazy("send translations back for changes"),
             frozenset({A.IN_REVIEW}),
@@ -1577,7 +1577,7 @@ TRANSLATION_TRANSITIONS.update(
             (_changes_described,),
         ),
         "approve": Transition(
-            Review.Action.APPROVE,
+            Review.Action.TRANSLATION_APPROVE,
             "courtinfo.review_translation",
             gettext_lazy("approve translations"),
             frozenset({A.IN_REVIEW}),
@@ -1586,7 +1586,7 @@ TRANSLATION_TRANSITIONS.update(
             gettext_lazy("approved"),
         ),
         "publish": Transition(
-            Review.Action.PUBLISH,
+            Review.Action.TRANSLATION_PUBLISH,
             "courtinfo.publish_answer",
             gettext_lazy("publish translations"),
             frozenset({A.APPROVED}),
@@ -1631,12 +1631,14 @@ def _translation_revision(translation: Translation, by, comment: str) -> None:
         reversion.add_to_revision(translation)
 
 
-def _record_translation(translation: Translation, by, t: Transition, from_status, note="") -> None:
+def _record_translation(
+    translation: Translation, by, action: Transition | str, from_status, note=""
+) -> None:
     label = translation.get_language_display()
     _record(
         translation.answer,
         by,
-        t.action,
+        action.action if isinstance(action, Transition) else action,
         from_status,
         translation.status,
         f"{label}: {note}" if note else label,
@@ -1653,7 +1655,7 @@ def _reopen_translation(translation: Translation, by, reason: str) -> None:
     translation.approved_at = None
     translation.approved_content = None
     translation.save()
-    _record_translation(translation, by, ANSWER_TRANSITIONS["reopen"], from_status, reason)
+    _record_translation(translation, by, Review.Action.TRANSLATION_REOPEN, from_status, reason)
 
 
 def start_translation(answer: Answer, *, by, language: str = "es") -> Translation:
@@ -1672,15 +1674,8 @@ def start_translation(answer: Answer, *, by, language: str = "es") -> Translatio
             source_publication_id=locked.live_publication_id,
             updated_by=by,
         )
-        _record(
-            locked,
-            by,
-            t.action,
-            "",
-            A.DRAFT,
-            _("%(language)s translation started")
-            % {"language": translation.get_language_display()},
-        )
+        translation.answer = locked
+        _record_translation(translation, by, t, "", _("translation started"))
         _translation_revision(translation, by, _("Translation started"))
     return translation
 
@@ -1832,7 +1827,7 @@ def _withdraw_translations(answer: Answer, by, reason: str) -> None:
         translation.live_publication = None
         translation.save()
         _record_translation(
-            translation, by, ANSWER_TRANSITIONS["withdraw"], from_status, reason.strip()
+            translation, by, Review.Action.TRANSLATION_WITHDRAW, from_status, reason.strip()
         )
 
 

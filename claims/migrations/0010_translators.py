@@ -38,10 +38,16 @@ GRANTS = {
 
 def grant(apps, schema_editor):
     using = schema_editor.connection.alias
+    # Permissions are normally created after all migrations ran; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, using=using)
         app_config.models_module = None
+    create_groups(apps, using)
+
+
+def create_groups(apps, using):
+    """Make the Translators group and add the translation permissions to every role."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codes in GRANTS.items():

@@ -127,7 +127,9 @@ def test_publishing_snapshots_the_english_payload_in_spanish(translator, reviewe
     english_citations = [c["citations"] for b in publication.payload["blocks"] for c in b["claims"]]
     assert [c["citations"] for b in payload["blocks"] for c in b["claims"]] == english_citations
     assert payload["translation"]["translates"]["version"] == publication.version
-    assert Review.objects.filter(answer=publication.answer, action=Review.Action.PUBLISH).exists()
+    assert Review.objects.filter(
+        answer=publication.answer, action=Review.Action.TRANSLATION_PUBLISH
+    ).exists()
 
 
 def test_an_english_republish_with_a_changed_claim_makes_its_translation_outdated(
