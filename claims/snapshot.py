@@ -192,8 +192,10 @@ def translated_payload(
     """
     payload = copy.deepcopy(english.payload)
     payload["question"]["text"] = question_text
+    english_texts = {}
     for block in payload["blocks"]:
         for claim in block["claims"]:
+            english_texts[str(claim["id"])] = claim["text"]
             claim["text"] = texts[claim["id"]]
     payload["language"] = language
     payload["translation"] = {
@@ -204,6 +206,8 @@ def translated_payload(
             "publication": english.pk,
             "version": english.version,
             "published_at": english.published_at.isoformat(),
+            # What each claim said in English, so a later English version shows what changed.
+            "texts": english_texts,
         },
     }
     return payload
