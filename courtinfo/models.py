@@ -464,10 +464,6 @@ class ProblemReport(models.Model):
         what = _("claim #%(id)s") % {"id": self.claim} if self.claim else _("the whole answer")
         return f"{what}: {self.message[:60]}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status not in self.CLOSED
-
     def save(self, *args, **kwargs):
         # Closed means the reader's address has done its job.
         if self.status in self.CLOSED:
@@ -475,3 +471,7 @@ class ProblemReport(models.Model):
             if update_fields := kwargs.get("update_fields"):
                 kwargs["update_fields"] = {*update_fields, "email"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED

@@ -201,6 +201,13 @@ COURTINFO_ARCHIVE_TIMEOUT_SECONDS = float(os.environ.get("COURTINFO_ARCHIVE_TIME
 # server's own network; only a test or a closed intranet turns this on.
 COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS = _env_bool("COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS")
 
+# Reader reports: a submit sooner than MIN_SECONDS after the form was served is a script, one
+# later than MAX_AGE_SECONDS a stale page; one address sends at most LIMIT per WINDOW_SECONDS.
+COURTINFO_REPORT_MIN_SECONDS = float(os.environ.get("COURTINFO_REPORT_MIN_SECONDS", "3"))
+COURTINFO_REPORT_MAX_AGE_SECONDS = int(os.environ.get("COURTINFO_REPORT_MAX_AGE_SECONDS", "21600"))
+COURTINFO_REPORT_LIMIT = int(os.environ.get("COURTINFO_REPORT_LIMIT", "5"))
+COURTINFO_REPORT_WINDOW_SECONDS = int(os.environ.get("COURTINFO_REPORT_WINDOW_SECONDS", "3600"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
