@@ -1544,11 +1544,12 @@ def publish_scheduled_answer(
                     by=answer.publish_scheduled_by,
                     summary=_("Published as scheduled."),
                 )
-        except TransitionError:
-            # The time was given for content that can no longer be published: forget it.
-            with workflow_writes():
-                Answer.objects.filter(pk=pk).update(publish_at=None, publish_scheduled_by=None)
-            raise
+        except TransitionError as error:
+            refused = error
+        # The time was given for content that can no longer be published: forget it.
+        with workflow_writes():
+            Answer.objects.filter(pk=pk).update(publish_at=None, publish_scheduled_by=None)
+    raise refused
 
 
 def available_operations(answer: Answer, user) -> list[Move]:

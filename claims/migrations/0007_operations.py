@@ -2,7 +2,44 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Everyone in a role sets their own notifications; the queues are read by the role they serve.
+_OWN_SETTINGS = [
+    "view_notificationpreference",
+    "add_notificationpreference",
+    "change_notificationpreference",
+]
+OPERATIONS_PERMISSIONS = {
+    "Editors": _OWN_SETTINGS,
+    "Reviewers": [*_OWN_SETTINGS, "view_dueforreview"],
+    "Publishers": [*_OWN_SETTINGS, "view_scheduledanswer"],
+}
+
+
+def grant_operations_permissions(apps, using):
+    """Give the role groups the permissions of this migration's models (also used by tests)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, codenames in OPERATIONS_PERMISSIONS.items():
+        group = Group.objects.using(using).filter(name=group_name).first()
+        if group is None:
+            continue
+        permissions = Permission.objects.using(using).filter(
+            content_type__app_label="claims", codename__in=codenames
+        )
+        if permissions.count() != len(codenames):
+            raise LookupError(f"The permissions {codenames} do not exist yet.")
+        group.permissions.add(*permissions)
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("claims")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, using=schema_editor.connection.alias)
+    app_config.models_module = None
+    grant_operations_permissions(apps, schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -123,4 +160,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

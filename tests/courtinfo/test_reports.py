@@ -42,9 +42,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def publication(db):
     source = SourceFactory()
-    return PublicationFactory(
-        blocks=[("paragraph", None, [(FIRST, [source]), (SECOND, [source])])]
-    )
+    return PublicationFactory(blocks=[("paragraph", None, [(FIRST, [source]), (SECOND, [source])])])
 
 
 def _report_url(publication) -> str:
