@@ -208,14 +208,23 @@ def test_confirming_a_review_publishes_the_same_content_with_a_new_date(
 
 def test_the_public_history_lists_a_review_not_a_change(client, published, other_reviewer):
     confirm_review(published, by=other_reviewer)
-    url = published.question.get_absolute_url()
-    page = client.get(url + "history/").content.decode()
+    page = client.get(published.question.get_absolute_url() + "history/").content.decode()
     assert "The text did not change; it was reviewed again." in page
     assert "Re-reviewed: still correct." in page
-    question_page = client.get(url).content.decode()
-    date = timezone.localdate()
-    assert "Last reviewed" in question_page
-    assert str(date.year) in question_page
+
+
+def test_the_public_page_shows_the_new_review_date_and_no_longer_past_due(client, other_reviewer):
+    long_ago = datetime.date(2020, 3, 2)
+    overdue = PublicationFactory(last_reviewed_on=long_ago, review_due_on=long_ago)
+    url = overdue.get_absolute_url()
+    before = client.get(url).content.decode()
+    assert "Last reviewed March 2, 2020" in before
+    assert "Due for re-review" in before
+    confirm_review(Answer.objects.get(pk=overdue.answer_id), by=other_reviewer)
+    after = client.get(url).content.decode()
+    assert "Last reviewed March 2, 2020" not in after
+    assert "Due for re-review" not in after
+    assert "Next review due" in after
 
 
 def test_only_reviewers_confirm_a_review(published, editor, publisher):
