@@ -211,7 +211,7 @@ def _email_settings(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme in {"console", "locmem", "dummy"}:
         return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl", "submission"}:
+    if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
         raise ValueError(
             f"EMAIL_URL: unknown scheme {parts.scheme!r}; use smtp, smtp+ssl or console."
         )
@@ -219,11 +219,11 @@ def _email_settings(url: str) -> dict:
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or (465 if ssl else 587 if parts.scheme != "smtp" else 25),
+        "EMAIL_PORT": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],
         "EMAIL_HOST_USER": unquote(parts.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_SSL": ssl,
-        "EMAIL_USE_TLS": parts.scheme in {"smtp+tls", "submission"},
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
     }
 
 
