@@ -30,6 +30,8 @@ from courtinfo.models import Answer, ProblemReport, Publication
 
 logger = logging.getLogger(__name__)
 Delivery = NotificationPreference.Delivery
+# Where roles are kept: groups and their model permissions (axes, the other backend, has none).
+_PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def absolute(path: str) -> str:
@@ -45,7 +47,9 @@ def people_who_can(permission: str) -> QuerySet:
     """Active people holding `permission` (through a group, or as superusers) with an address."""
     return (
         get_user_model()
-        .objects.with_perm(permission, is_active=True, include_superusers=True)
+        .objects.with_perm(
+            permission, is_active=True, include_superusers=True, backend=_PERMISSIONS_BACKEND
+        )
         .exclude(email="")
         .order_by("pk")
     )
@@ -176,7 +180,9 @@ def _review_recorded(sender, instance: Review, created: bool = False, **kwargs) 
         pk = instance.pk
         transaction.on_commit(lambda: notify_review(pk))
     elif instance.action == Review.Action.PUBLISH and instance.answer_id is not None:
-        resolve_reports(instance.answer_id, by=instance.actor)
+        # After the commit, so that publishing itself does no more work than it must.
+        answer_id, actor = instance.answer_id, instance.actor
+        transaction.on_commit(lambda: resolve_reports(answer_id, by=actor))
 
 
 # --- reader reports
@@ -245,11 +251,16 @@ def _corrected(report: ProblemReport, payload: dict[str, Any]) -> bool:
 def resolve_reports(answer_id: int, *, by=None) -> list[ProblemReport]:
     """After a publication: open reports whose part was corrected are resolved, readers told.
 
-    Runs inside the publishing transaction; the e-mails go after it commits.
+    The e-mails go after the reports' own transaction commits.
     """
-    live = Publication.objects.filter(live_answer__pk=answer_id).first()
-    if live is None:
-        return []
+    with transaction.atomic():
+        live = Publication.objects.filter(live_answer__pk=answer_id).first()
+        if live is None:
+            return []
+        return _resolve(answer_id, live, by)
+
+
+def _resolve(answer_id: int, live: Publication, by) -> list[ProblemReport]:
     resolved = []
     reports = (
         ProblemReport.objects.select_for_update()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, NotificationPreference
-from claims.workflow import approve_answer, submit_answer, verify_claim
+from claims.workflow import approve_answer, schedule_publication, submit_answer, verify_claim
 from courtinfo.models import Answer, ProblemReport, Publication
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, PublicationFactory
 from tests.html_forms import find_form, form_data, open_form
@@ -196,3 +196,16 @@ def test_each_person_sets_their_own_notifications(client, reviewer, other_review
     others = NotificationPreference.objects.get(user=other_reviewer)
     assert client.get(_change_url(others)).status_code == 302  # not theirs: not found
     assert client.get(add).status_code == 403  # one setting per person
+
+
+def test_the_dashboard_queue_shows_the_scheduled_time(client, publisher, approved):
+    client.force_login(publisher)
+    dashboard = lxml.html.fromstring(client.get(reverse("admin:index")).content)
+    [link] = dashboard.xpath('//*[@id="queue-answers_to_publish"]//a[@class="schedule-link"]')
+    assert link.text_content() == "Schedule"
+    assert link.get("href") == reverse("admin:claims_scheduledanswer_change", args=[approved.pk])
+    at = timezone.make_aware(datetime.datetime(2031, 5, 4, 9, 30))
+    schedule_publication(approved, by=publisher, at=at)
+    dashboard = lxml.html.fromstring(client.get(reverse("admin:index")).content)
+    [link] = dashboard.xpath('//*[@id="queue-answers_to_publish"]//a[@class="schedule-link"]')
+    assert link.text_content() == "scheduled for 2031-05-04 09:30"
