@@ -175,8 +175,8 @@ def check_token(request: HttpRequest, publication: Publication) -> None:
     if age > settings.COURTINFO_REPORT_MAX_AGE_SECONDS:
         raise Refused(
             _(
-                "The page was open too long. Reload it, then send your report again; copy your "
-                "text first."
+                "The page was open too long to be checked. Your text is kept below: read it "
+                "over, then send it again."
             )
         )
 

@@ -145,7 +145,7 @@ def test_a_stale_form_is_refused(client, publication, clock):
     form = _open(client, publication)
     clock.now += 7 * 3600
     page = _refused(client, publication, form_data(form, message="Left open overnight."))
-    assert "open too long" in page
+    assert "open too long" in page and "Left open overnight." in page
 
 
 def test_a_forged_or_missing_timestamp_is_refused(client, publication, clock):
