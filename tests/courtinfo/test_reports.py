@@ -3,9 +3,10 @@
 import pytest
 from django.core.cache import cache
 
+from claims.workflow import withdraw_answer
 from courtinfo import reports
 from courtinfo.models import ProblemReport
-from tests.factories import PublicationFactory, SourceFactory
+from tests.factories import PublicationFactory, SourceFactory, UserFactory
 from tests.html_forms import find_form, form_data, open_form
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +228,12 @@ def test_closing_a_report_deletes_the_readers_address(publication):
     report.save(update_fields=["status"])
     report.refresh_from_db()
     assert report.email == ""
+
+
+def test_a_withdrawn_answer_takes_no_reports(client, publication, clock):
+    form = _open(client, publication)
+    withdraw_answer(publication.answer, by=UserFactory(groups=["Publishers"]), reason="Outdated.")
+    clock.now += 10
+    response = client.post(_report_url(publication), form_data(form, message="Still wrong."))
+    assert response.status_code == 410
+    assert not ProblemReport.objects.exists()

@@ -1,14 +1,16 @@
-"""Two copies of publish_scheduled at once (cron overlapping itself) publish each answer once."""
+"""Cron overlapping itself: two publish_scheduled or send_digest runs at once do the work once."""
 
 import datetime
 import io
 import threading
 
+from django.core import mail
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
-from claims.models import Claim
+from claims import notifications
+from claims.models import Claim, NotificationPreference
 from claims.workflow import approve_answer, schedule_publication, submit_answer, verify_claim
 from courtinfo.models import Answer, Publication
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, UserFactory
@@ -68,3 +70,34 @@ def test_two_runs_at_once_publish_each_due_answer_once():
     assert sorted(lines) == sorted(
         f"answer {a.pk}: published version 1 for releaser" for a in answers
     )
+
+
+def test_two_digest_runs_at_once_send_one_digest():
+    reviewer = UserFactory(username="reviewer", groups=["Reviewers"], password=None)
+    NotificationPreference.objects.create(user=reviewer, delivery="daily")
+    notifications.deliver("event:1", [reviewer], subject="Answer to review", body="Waiting.")
+    today = timezone.localdate()
+    mail.outbox = []
+    barrier = threading.Barrier(2, timeout=30)
+    sent: list[object] = []
+    lock = threading.Lock()
+
+    def run():
+        try:
+            barrier.wait()
+            result = notifications.send_digest(today)
+        except Exception as error:  # reported below; a thread would swallow it
+            result = error
+        finally:
+            connections.close_all()
+        with lock:
+            sent.append(result)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(sent) == [0, 1]
+    assert len(mail.outbox) == 1
