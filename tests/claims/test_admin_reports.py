@@ -209,3 +209,13 @@ def test_the_dashboard_queue_shows_the_scheduled_time(client, publisher, approve
     dashboard = lxml.html.fromstring(client.get(reverse("admin:index")).content)
     [link] = dashboard.xpath('//*[@id="queue-answers_to_publish"]//a[@class="schedule-link"]')
     assert link.text_content() == "scheduled for 2031-05-04 09:30"
+
+
+def test_the_answer_page_links_its_schedule_for_publishers(client, publisher, reviewer, approved):
+    url = reverse("admin:courtinfo_answer_change", args=[approved.pk])
+    client.force_login(publisher)
+    page = lxml.html.fromstring(client.get(url).content)
+    [link] = page.xpath('//a[@class="schedule-link"]')
+    assert link.get("href") == reverse("admin:claims_scheduledanswer_change", args=[approved.pk])
+    client.force_login(reviewer)
+    assert not lxml.html.fromstring(client.get(url).content).xpath('//a[@class="schedule-link"]')
