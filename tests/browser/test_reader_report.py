@@ -1,7 +1,9 @@
 """A reader reports a wrong claim; the newsroom corrects it and the reader is told, all clicked."""
 
 import importlib
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -11,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS
 from claims.models import Claim
 from claims.workflow import approve_answer, publish_answer, submit_answer, verify_claim
 from courtinfo.models import Answer, ProblemReport
+from tests.browser.test_public_reading import AXE, PHONE, _serious_violations
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -26,6 +29,15 @@ pytestmark = [
 # The role groups come back from the first data migration after each flush; the permissions on
 # reader reports are granted by a later one.
 _REPORT_PERMISSIONS = importlib.import_module("courtinfo.migrations.0009_operations")
+
+
+@pytest.fixture
+def axe_path() -> Path:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing; `make install` runs npm ci to install axe-core.")
+        pytest.skip(f"{AXE} is missing (run `npm ci`); accessibility check skipped.")
+    return AXE
 
 
 def log_in(page, live_server, username: str) -> None:
@@ -124,3 +136,23 @@ def test_a_reader_report_is_corrected_and_the_reader_told(page, live_server):
     finally:
         visitor.close()
     assert RIGHT in body and WRONG not in body
+
+
+def test_the_report_form_reads_on_a_phone_and_passes_axe(browser, live_server, axe_path):
+    answer = _published_answer()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{answer.question.get_absolute_url()}report/")
+        assert page.get_by_label("The whole answer").is_checked()
+        assert page.get_by_label(WRONG).is_visible()
+        # The honeypot is there for scripts: hidden from sight, assistive technology and Tab.
+        honeypot = page.locator("input[name=website]")
+        box = honeypot.locator("xpath=ancestor::div[1]").bounding_box()
+        assert box["width"] <= 1 and box["height"] <= 1
+        assert honeypot.get_attribute("tabindex") == "-1"
+        assert honeypot.evaluate("el => el.closest('[aria-hidden=true]') !== null")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert _serious_violations(page, axe_path) == []
+    finally:
+        context.close()
