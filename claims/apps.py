@@ -8,7 +8,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and review"
 
     def ready(self) -> None:
-        from claims import event_log, workflow  # noqa: F401 (event_log connects on import)
+        from claims import event_log, notifications, workflow  # noqa: F401 (event_log connects on import)
 
         workflow.connect_signals()
         workflow.connect_translation_signals()
+        notifications.connect_signals()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from courtinfo.models import EditedModel, WriteOnceQuerySet
+from courtinfo.models import Answer, EditedModel, Publication, WriteOnceQuerySet
 
 
 @reversion.register(follow=("citations",))
@@ -192,6 +192,8 @@ class Review(models.Model):
         TRANSLATION_PUBLISH = "translation_publish", _("Translation published")
         TRANSLATION_REOPEN = "translation_reopen", _("Translation reopened by an edit")
         TRANSLATION_WITHDRAW = "translation_withdraw", _("Translation withdrawn")
+        SCHEDULE = "schedule", _("Scheduled for publication")
+        CONFIRM = "confirm_review", _("Re-reviewed, still correct")
 
     answer = models.ForeignKey(
         "courtinfo.Answer", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
@@ -276,3 +278,67 @@ class SourceCopy(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SourceCopyImmutable("An archived copy is never deleted.")
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to hear of the work waiting for them; no row means immediately."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATELY = "immediately", _("An e-mail for each event")
+        DAILY = "daily", _("One daily digest")
+        OFF = "off", _("No e-mail")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    delivery = models.CharField(
+        max_length=12, choices=Delivery.choices, default=Delivery.IMMEDIATELY
+    )
+    # The day the last digest went out; `send_digest` sends at most one a day.
+    last_digest_on = models.DateField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_delivery_display()}"
+
+
+class Notification(models.Model):
+    """One message about one event to one person: the unique pair is what stops a second send."""
+
+    event = models.CharField(max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # None: waiting for the recipient's daily digest.
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"], name="notification_once_per_event_and_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"
+
+
+class ScheduledAnswer(Answer):
+    """Approved answers as the publishers' queue lists them, with their scheduled time."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("answer to publish")
+        verbose_name_plural = _("answers to publish")
+
+
+class DueForReview(Publication):
+    """Live publications past their review date, as the re-review queue lists them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("publication due for re-review")
+        verbose_name_plural = _("publications due for re-review")

@@ -45,6 +45,7 @@ class _Facts:
     block: int | None = None
     seen: Any = None
     translation: Translation | None = None
+    at: datetime.datetime | None = None
     _claims: list[Claim] | None = field(default=None, repr=False)
 
     @property
@@ -467,6 +468,29 @@ def _block_exists(f: _Facts) -> str | None:
     return None
 
 
+def _time_given(f: _Facts) -> str | None:
+    if f.at is None or timezone.is_naive(f.at):
+        return _("Give the date and time at which the answer is to be published.")
+    return None
+
+
+def _has_live_version(f: _Facts) -> str | None:
+    """A re-review confirms what the public reads; there has to be something live."""
+    if f.answer.live_publication_id is None:
+        return _("This answer has no live publication to re-review.")
+    return None
+
+
+def _wrote_no_claim(f: _Facts) -> str | None:
+    # The four-eyes rule of a verdict holds for a re-review too: nobody confirms their own text.
+    own = [f"#{c.pk}" for c in f.claims if c.author_id is not None and c.author_id == f.by.pk]
+    if own:
+        return _(
+            "You wrote the current text of %(ids)s; another reviewer has to confirm this answer."
+        ) % {"ids": ", ".join(own)}
+    return None
+
+
 # --- the state tables. An explicit table (rather than an FSM library) keeps every rule of the
 # workflow in one place that reads top to bottom, and leaves the status fields plain model fields,
 # so the admin and reversion's revert need no protected-field workarounds.
@@ -541,6 +565,29 @@ ANSWER_TRANSITIONS: dict[str, Transition] = {
         (),
         gettext_lazy("reopened"),
         (_reason_given,),
+    ),
+    # A publisher sets the time at which `manage.py publish_scheduled` publishes an approved
+    # answer for them; the answer stays approved, and any edit clears the time (see _reopen).
+    "schedule": Transition(
+        Review.Action.SCHEDULE,
+        "courtinfo.publish_answer",
+        gettext_lazy("schedule answers for publication"),
+        frozenset({A.APPROVED}),
+        A.APPROVED,
+        (_every_claim_checked, _matches_approval),
+        gettext_lazy("scheduled for publication"),
+        (_time_given,),
+    ),
+    # A reviewer confirms that a published answer is still correct: the same content is
+    # published again as a new version with a new review date.
+    "confirm_review": Transition(
+        Review.Action.CONFIRM,
+        "courtinfo.review_answer",
+        gettext_lazy("confirm that published answers are still correct"),
+        frozenset({A.PUBLISHED}),
+        A.PUBLISHED,
+        (_has_live_version, _every_claim_checked, _matches_approval, _wrote_no_claim),
+        gettext_lazy("re-reviewed"),
     ),
 }
 
@@ -800,6 +847,9 @@ def _reopen(answer: Answer, by, reason: str) -> bool:
     answer.approved_by = None
     answer.approved_at = None
     answer.approved_content = None
+    # A schedule was given for the approved content, which this is no longer.
+    answer.publish_at = None
+    answer.publish_scheduled_by = None
     answer.updated_by = by
     answer.save(
         update_fields=[
@@ -807,6 +857,8 @@ def _reopen(answer: Answer, by, reason: str) -> bool:
             "approved_by",
             "approved_at",
             "approved_content",
+            "publish_at",
+            "publish_scheduled_by",
             "updated_by",
             "updated_at",
         ]
@@ -959,6 +1011,8 @@ def withdraw_answer(answer: Answer, *, by, reason: str) -> Answer:
             live_publication=None,
             withdrawn_reason=reason.strip(),
             withdrawn_at=timezone.now(),
+            publish_at=None,
+            publish_scheduled_by=None,
         )
         with workflow_writes():
             _withdraw_translations(withdrawn, by, reason)
@@ -1061,6 +1115,8 @@ def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
         locked.live_publication = publication
         locked.withdrawn_reason = ""
         locked.withdrawn_at = None
+        locked.publish_at = None
+        locked.publish_scheduled_by = None
         locked.updated_by = by
         locked.save(
             update_fields=[
@@ -1068,6 +1124,8 @@ def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
                 "live_publication",
                 "withdrawn_reason",
                 "withdrawn_at",
+                "publish_at",
+                "publish_scheduled_by",
                 "updated_by",
                 "updated_at",
             ]
@@ -1868,3 +1926,171 @@ def connect_translation_signals() -> None:
         post_delete.connect(
             _translation_saved, sender=model, dispatch_uid=f"reconcile-del-{model.__name__}"
         )
+
+
+# --- operations: scheduled publishing and re-review
+
+
+def schedule_publication(answer: Answer, *, by, at: datetime.datetime | None) -> Answer:
+    """Publish this approved answer at `at` (`manage.py publish_scheduled`), by `by`.
+
+    `at=None` is refused; to cancel a schedule, see `unschedule_publication`.
+    """
+    t = ANSWER_TRANSITIONS["schedule"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_answer(answer.pk)
+        facts = _Facts(by=by, answer=locked, at=at)
+        _check(t, facts, status=locked.status)
+        locked.publish_at = at
+        locked.publish_scheduled_by = by
+        locked.updated_by = by
+        locked.save(
+            update_fields=["publish_at", "publish_scheduled_by", "updated_by", "updated_at"]
+        )
+        when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")
+        note = _("To be published at %(when)s") % {"when": when}
+        _record(locked, by, t.action, locked.status, locked.status, note)
+        _revision(locked, by, _comment(t, note))
+    _sync(answer, locked, _ANSWER_FIELDS)
+    return locked
+
+
+def unschedule_publication(answer: Answer, *, by) -> Answer:
+    """Cancel a scheduled publication; the answer stays approved."""
+    t = ANSWER_TRANSITIONS["schedule"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_answer(answer.pk)
+        _check(replace(t, rules=(), inputs=()), _Facts(by=by, answer=locked), status=None)
+        if locked.publish_at is None:
+            return locked
+        locked.publish_at = None
+        locked.publish_scheduled_by = None
+        locked.updated_by = by
+        locked.save(
+            update_fields=["publish_at", "publish_scheduled_by", "updated_by", "updated_at"]
+        )
+        note = _("Schedule cancelled")
+        _record(locked, by, t.action, locked.status, locked.status, note)
+        _revision(locked, by, note)
+    _sync(answer, locked, _ANSWER_FIELDS)
+    return locked
+
+
+def due_for_publication(now: datetime.datetime | None = None) -> QuerySet[Answer]:
+    """Answers whose scheduled time has come, oldest first."""
+    return Answer.objects.filter(publish_at__lte=now or timezone.now()).order_by("publish_at", "pk")
+
+
+def publish_scheduled_answer(
+    pk: int, *, now: datetime.datetime | None = None
+) -> Publication | None:
+    """Publish one due answer for the publisher who scheduled it, through `publish_answer`.
+
+    Returns None when another run holds it or has already published it; raises TransitionError
+    (after clearing the schedule) when publishing is refused, e.g. it changed since.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Two runs at once: the second skips a row the first holds instead of waiting for it.
+        answer = (
+            Answer.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=pk, publish_at__lte=now)
+            .select_related("publish_scheduled_by")
+            .first()
+        )
+        if answer is None:
+            return None
+        try:
+            with transaction.atomic():
+                return publish_answer(
+                    answer,
+                    by=answer.publish_scheduled_by,
+                    summary=_("Published as scheduled."),
+                )
+        except TransitionError as error:
+            refused = error
+        # The time was given for content that can no longer be published: forget it.
+        with workflow_writes():
+            Answer.objects.filter(pk=pk).update(publish_at=None, publish_scheduled_by=None)
+    raise refused
+
+
+def available_operations(answer: Answer, user) -> list[Move]:
+    """Scheduling and re-review moves `user` holds the role for, each with its refusal if any."""
+    facts = _Facts(by=user, answer=answer)
+    moves = []
+    for name in ("schedule", "confirm_review"):
+        t = ANSWER_TRANSITIONS[name]
+        if user is None or not user.has_perm(t.permission) or answer.status not in t.sources:
+            continue
+        moves.append(Move(name, _refusal(t, facts, status=answer.status), t.done))
+    return moves
+
+
+def confirm_review(answer: Answer, *, by, note: str = "") -> Publication:
+    """Re-reviewed, still correct: the live content again as a new version, with a new review date.
+
+    The public history lists it as a review (the text did not change), and its page shows the
+    new "last reviewed" date.
+    """
+    t = ANSWER_TRANSITIONS["confirm_review"]
+    note = note.strip()
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_answer(answer.pk, for_payload=True)
+        _check(t, _Facts(by=by, answer=locked, note=note), status=locked.status)
+        live = Publication.objects.get(pk=locked.live_publication_id)
+        version = _next_version(locked)
+        published_at = timezone.now()
+        reviewed_on = timezone.localdate(published_at)
+        review_due_on = reviewed_on + datetime.timedelta(
+            days=settings.COURTINFO_REVIEW_INTERVAL_DAYS
+        )
+        summary = _("Re-reviewed: still correct.")
+        if note:
+            summary = f"{summary} {note}"
+        payload = {
+            **live.payload,
+            "version": version,
+            "summary": summary,
+            "published_at": published_at.isoformat(),
+            "review_due_on": review_due_on.isoformat(),
+            "last_reviewed_on": reviewed_on.isoformat(),
+            "reviewed_again": True,
+        }
+        reviewer = snapshot.display_name(by)
+        if reviewer not in payload.get("reviewers", []):
+            payload["reviewers"] = [*payload.get("reviewers", []), reviewer]
+        try:
+            with transaction.atomic():
+                publication = Publication.objects.create(
+                    answer=locked,
+                    version=version,
+                    jurisdiction_id=live.jurisdiction_id,
+                    topic_id=live.topic_id,
+                    question_slug=live.question_slug,
+                    question_text=live.question_text,
+                    compare_key=live.compare_key,
+                    position=live.position,
+                    published_at=published_at,
+                    published_by=by,
+                    summary=summary,
+                    body_text=live.body_text,
+                    review_due_on=review_due_on,
+                    payload=payload,
+                )
+        except IntegrityError:
+            raise TransitionError(
+                _("This answer was just published again as version %(version)s; reload the page.")
+                % {"version": version}
+            ) from None
+        locked.live_publication = publication
+        locked.updated_by = by
+        locked.save(update_fields=["live_publication", "updated_by", "updated_at"])
+        _record(locked, by, t.action, locked.status, locked.status, note or summary)
+        _revision(
+            locked,
+            by,
+            _("Re-reviewed, published unchanged as version %(version)d") % {"version": version},
+        )
+    _sync(answer, locked, _ANSWER_FIELDS)
+    return publication

@@ -278,10 +278,23 @@ class Answer(EditedModel):
     # sha256 of the content as last imported; differs from the current content once a person edits.
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When `manage.py publish_scheduled` publishes this approved answer, and for whom; any edit
+    # clears both (claims.workflow.schedule_publication).
+    publish_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    publish_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     workflow_fields = frozenset(
         {
             "status",
+            "publish_at",
+            "publish_scheduled_by_id",
             "live_publication_id",
             "submitted_by_id",
             "submitted_at",
@@ -534,3 +547,64 @@ class TranslationPublication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PublicationImmutable("A publication is never deleted.")
+
+
+class ProblemReport(models.Model):
+    """A reader's report of a problem with a published answer, or with one of its claims.
+
+    The reader's address is kept only while the report is open: closing it (rejected or
+    resolved) deletes the address.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        RESOLVED = "resolved", _("Resolved")
+
+    CLOSED = frozenset({Status.REJECTED, Status.RESOLVED})
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="problem_reports")
+    # The version the reader was reading, and the claim as it stood there: the claim is named by
+    # the id its publication gives it (null: the whole answer).
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="problem_reports"
+    )
+    claim = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("The published claim's id; empty for the whole answer.")
+    )
+    claim_text = models.TextField(blank=True)
+    message = models.TextField(max_length=2000)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reader report")
+
+    def __str__(self) -> str:
+        what = _("claim #%(id)s") % {"id": self.claim} if self.claim else _("the whole answer")
+        return f"{what}: {self.message[:60]}"
+
+    def save(self, *args, **kwargs):
+        # Closed means the reader's address has done its job.
+        if self.status in self.CLOSED:
+            self.email = ""
+            if update_fields := kwargs.get("update_fields"):
+                kwargs["update_fields"] = {*update_fields, "email"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from courtinfo import api, views
+from courtinfo import api, reports, views
 from courtinfo.feeds import PublicationFeed
 from courtinfo.sitemaps import sitemaps
 
@@ -26,5 +26,10 @@ urlpatterns = [
         "<slug:jurisdiction>/<slug:question>/history/",
         views.HistoryView.as_view(),
         name="history",
+    ),
+    path(
+        "<slug:jurisdiction>/<slug:question>/report/",
+        reports.ReportView.as_view(),
+        name="report",
     ),
 ]

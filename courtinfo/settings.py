@@ -203,6 +203,55 @@ COURTINFO_ARCHIVE_TIMEOUT_SECONDS = float(os.environ.get("COURTINFO_ARCHIVE_TIME
 # server's own network; only a test or a closed intranet turns this on.
 COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS = _env_bool("COURTINFO_ARCHIVE_ALLOW_PRIVATE_HOSTS")
 
+
+# E-mail: EMAIL_URL (smtp://user:password@host:587, smtp+ssl://…:465, console:) or the usual
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS; with debug on and
+# neither given, messages are printed to the console.
+def _email_settings(url: str) -> dict:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in {"console", "locmem", "dummy"}:
+        return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
+        raise ValueError(
+            f"EMAIL_URL: unknown scheme {parts.scheme!r}; use smtp, smtp+ssl or console."
+        )
+    ssl = parts.scheme == "smtp+ssl"
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+    }
+
+
+if os.environ.get("EMAIL_URL"):
+    globals().update(_email_settings(os.environ["EMAIL_URL"]))
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL")
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "courtinfo <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people reach it, for links in e-mails.
+COURTINFO_SITE_URL = os.environ.get("COURTINFO_SITE_URL", "http://127.0.0.1:8000")
+
+# Reader reports: a submit sooner than MIN_SECONDS after the form was served is a script, one
+# later than MAX_AGE_SECONDS a stale page; one address sends at most LIMIT per WINDOW_SECONDS.
+COURTINFO_REPORT_MIN_SECONDS = float(os.environ.get("COURTINFO_REPORT_MIN_SECONDS", "3"))
+COURTINFO_REPORT_MAX_AGE_SECONDS = int(os.environ.get("COURTINFO_REPORT_MAX_AGE_SECONDS", "21600"))
+COURTINFO_REPORT_LIMIT = int(os.environ.get("COURTINFO_REPORT_LIMIT", "5"))
+COURTINFO_REPORT_WINDOW_SECONDS = int(os.environ.get("COURTINFO_REPORT_WINDOW_SECONDS", "3600"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

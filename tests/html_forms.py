@@ -26,6 +26,11 @@ def form_data(form, *, press: tuple[str, str] | None = None, **typed) -> dict[st
     data: dict[str, list[str]] = {}
     for name, value in form.form_values():
         data.setdefault(name, []).append(value)
+    # lxml sends "on" for a ticked box or radio whose value is empty; a browser sends "".
+    for box in form.xpath(".//input[@type='radio' or @type='checkbox'][@checked][@value='']"):
+        values = data.get(box.get("name"), [])
+        if "on" in values:
+            values[values.index("on")] = ""
     for name, value in typed.items():
         data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
     if press is not None:

@@ -7,6 +7,7 @@ a case costs a request or two and no set-up.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -24,7 +25,16 @@ from django.urls import URLPattern, reverse
 from reversion.models import Revision, Version
 
 from claims import workflow
-from claims.models import Citation, Claim, Review, Source, TranslatedClaim
+from claims.models import (
+    Citation,
+    Claim,
+    DueForReview,
+    NotificationPreference,
+    Review,
+    ScheduledAnswer,
+    Source,
+    TranslatedClaim,
+)
 from claims.workflow import (
     ANSWER_TRANSITIONS,
     CLAIM_VERDICTS,
@@ -35,6 +45,7 @@ from claims.workflow import (
 from courtinfo.models import (
     Answer,
     Jurisdiction,
+    ProblemReport,
     Publication,
     Question,
     Topic,
@@ -65,6 +76,8 @@ GROUPS = {
 
 # Records of what happened: written by the workflow, never added, changed or deleted in the admin.
 RECORDS = {Publication, Review}
+# Work queues: lists of other models' rows, whose pages ask the workflow; nothing to add or delete.
+QUEUES = {ScheduledAnswer, DueForReview}
 # Sign-in records (django-axes): written by the login check, never added by hand.
 SIGN_IN_RECORDS = {AccessAttempt, AccessLog, AccessFailureLog}
 
@@ -175,6 +188,16 @@ def _build_world() -> SimpleNamespace:
         w.deleted[model] = Version.objects.get_deleted(model).get(object_id=str(pk))
 
     w.workflow = _workflow_states(w)
+    # The operations queues and records: a reader's report, someone's notification setting, an
+    # approved answer in the publishers' queue, a publication due for re-review.
+    w.objects[ProblemReport] = ProblemReport.objects.create(
+        answer=answer, publication=publication, message="Wrong.", email="reader@example.net"
+    )
+    w.objects[NotificationPreference] = NotificationPreference.objects.create(user=writer)
+    w.objects[ScheduledAnswer] = ScheduledAnswer.objects.get(pk=w.workflow.approved.pk)
+    w.objects[DueForReview] = DueForReview.objects.get(
+        pk=PublicationFactory(review_due_on=datetime.date(2000, 1, 1)).pk
+    )
     return w
 
 
@@ -247,6 +270,10 @@ POST_ONLY = {"transition", "verify", "archive", "named_source", "start"}
 def _may(user, model, action: str) -> bool:
     if model in RECORDS and action != "view":
         return False
+    if model in QUEUES and action != "view":
+        return False
+    if model is ProblemReport and action in ("add", "delete"):
+        return False  # readers write reports; the admin accepts or rejects, never deletes them
     if model in SIGN_IN_RECORDS and action == "add":
         return False
     opts = model._meta
@@ -291,6 +318,19 @@ def _expected(w, page: Page, role: str) -> tuple[int, str | None]:
     )
     if page.kind == "object":
         return 302, change_url
+    if page.model is NotificationPreference and page.kind != "changelist":
+        # One's own setting only (the world's belongs to someone outside the roles under test),
+        # one per person, never deleted: set to "off" instead.
+        if page.kind == "delete":
+            return 403, None
+        if page.kind == "add":
+            may_add = _may(user, page.model, "add") and not _has_preference(user)
+            return (200, None) if may_add else (403, None)
+        if user.is_superuser:
+            return 200, None
+        # Someone else's setting does not exist for them (history asks before the permission).
+        visible = page.kind == "history" or _may(user, page.model, "view")
+        return (302, reverse("admin:index")) if visible else (403, None)
     assert page.kind in NEEDS, f"No rule for the admin page {page.id}; add it to NEEDS."
     if not all(_may(user, page.model, action) for action in NEEDS[page.kind]):
         return 403, None
@@ -298,6 +338,10 @@ def _expected(w, page: Page, role: str) -> tuple[int, str | None]:
         # What the public reads is withdrawn, never deleted: back to its page with the reason.
         return 302, change_url
     return 200, None
+
+
+def _has_preference(user) -> bool:
+    return NotificationPreference.objects.filter(user=user).exists()
 
 
 def _is_published(obj) -> bool:
@@ -382,6 +426,12 @@ CALLS = {
     ("answer", "publish"): lambda s, by: workflow.publish_answer(_fresh(s.approved), by=by).answer,
     ("answer", "withdraw"): lambda s, by: workflow.withdraw_answer(
         _fresh(s.published), by=by, reason="The law changed."
+    ),
+    ("answer", "schedule"): lambda s, by: workflow.schedule_publication(
+        _fresh(s.approved), by=by, at=datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC)
+    ),
+    ("answer", "confirm_review"): lambda s, by: (
+        workflow.confirm_review(_fresh(s.published), by=by).answer
     ),
     ("answer", "reopen"): lambda s, by: workflow.reopen_answer(
         _fresh(s.approved), by=by, reason="The question was reworded."
@@ -515,6 +565,13 @@ def _action_rule(w, model, name: str, source_server: str):
     if model is Claim and name.removeprefix("mark_") in CLAIM_VERDICTS:
         t = CLAIM_VERDICTS[name.removeprefix("mark_")]
         return t.permission, s.claim, lambda: _fresh(s.claim).status == t.target
+    if model is ProblemReport and name in {"accept", "reject"}:
+        row = w.objects[ProblemReport]
+        return (
+            "courtinfo.change_problemreport",
+            row,
+            lambda: _fresh(row).status != ProblemReport.Status.NEW,
+        )
     if name == "delete_selected":
         opts = model._meta
         rows = {get_user_model(): w.spare, Group: Group.objects.get(name="Publishers")}

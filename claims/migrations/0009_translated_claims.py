@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_evidence_citation_anchor'),
+        ('claims', '0007_operations'),
         ('courtinfo', '0012_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

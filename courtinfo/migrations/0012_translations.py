@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courtinfo', '0008_history_publication_immutable'),
+        ('courtinfo', '0009_operations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
