@@ -211,12 +211,14 @@ class SearchView(PublicPage):
     def get_context_data(self, **kwargs):
         query = fulltext.clean_query(self.request.GET.get("q"))
         filterset = PublicationFilter(
-            self.request.GET, queryset=selectors.live_publications().only(*_SEARCH_FIELDS)
+            self.request.GET, queryset=selectors.live_publications().only(*fulltext.RESULT_FIELDS)
         )
         base = filterset.qs if filterset.is_valid() else Publication.objects.none()
         results = fulltext.search(base, query)
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        hits = [{"publication": p, "snippet": fulltext.snippet(p, query)} for p in page.object_list]
+        shown = list(page.object_list)
+        snippets = fulltext.snippets(shown, query)
+        hits = [{"publication": p, "snippet": snippets[p.pk]} for p in shown]
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(
@@ -231,22 +233,6 @@ class SearchView(PublicPage):
             page_query=params.urlencode(),
             **kwargs,
         )
-
-
-_SEARCH_FIELDS = (
-    "id",
-    "version",
-    "jurisdiction__name",
-    "jurisdiction__slug",
-    "jurisdiction__code",
-    "topic_name",
-    "topic_slug",
-    "question_slug",
-    "question_text",
-    "body_text",
-    "published_at",
-    "review_due_on",
-)
 
 
 class CompareView(PublicPage):
