@@ -34,6 +34,17 @@ class JurisdictionSitemap(Sitemap):
         return reverse("public:jurisdiction", args=[item.slug])
 
 
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return selectors.published_topics()
+
+    def location(self, item) -> str:
+        return reverse("public:topic", args=[item.slug])
+
+
 class StaticSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.5
@@ -48,5 +59,6 @@ class StaticSitemap(Sitemap):
 sitemaps = {
     "questions": QuestionSitemap,
     "jurisdictions": JurisdictionSitemap,
+    "topics": TopicSitemap,
     "pages": StaticSitemap,
 }

@@ -24,6 +24,7 @@ from courtinfo.models import Publication
 
 PUBLIC_MAX_AGE = 300
 SEARCH_PAGE_SIZE = 20
+TOPIC_PAGE_SIZE = 100
 
 
 def _etag(*parts: object) -> str:
@@ -85,8 +86,11 @@ class HomeView(PublicPage):
 
     def get_context_data(self, **kwargs):
         recent = selectors.recent_publications()
+        counts = selectors.jurisdiction_counts()
         return super().get_context_data(
-            jurisdictions=selectors.jurisdiction_counts(),
+            # What exists comes first; the rest is one short list at the end.
+            answered=[j for j in counts if j.count],
+            unanswered=[j for j in counts if not j.count],
             topics=selectors.published_topics(),
             recent=recent,
             last_modified=_latest(
@@ -119,6 +123,26 @@ class JurisdictionView(PublicPage):
                 max((p.published_at for p in publications), default=None),
                 selectors.latest_withdrawal(jurisdiction=jurisdiction),
             ),
+            **kwargs,
+        )
+
+
+class TopicView(PublicPage):
+    """The published answers of one topic, across jurisdictions."""
+
+    template_name = "public/topic.html"
+
+    def get_context_data(self, **kwargs):
+        topic = selectors.published_topic(slug=kwargs.pop("topic"))
+        if topic is None:
+            raise Http404("No answer is published under this topic.")
+        paginator = Paginator(selectors.publications_for_topic(slug=topic.slug), TOPIC_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            topic=topic,
+            page_obj=page,
+            publications=list(page.object_list),
+            last_modified=_latest(topic.last_published_at, selectors.latest_withdrawal()),
             **kwargs,
         )
 
