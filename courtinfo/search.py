@@ -120,6 +120,7 @@ def snippets(publications: list[Publication], query: str) -> dict[int, SafeStrin
                     min_words=15,
                 )
             )
+            .order_by()
             .values_list("pk", "headline")
         )
         headlines = dict(rows)

@@ -22,7 +22,11 @@ def _old_index() -> GinIndex:
 
 
 def _new_index() -> GinIndex:
-    return GinIndex(fields=["search_document"], name="publication_search_document")
+    # Without a pending list: publications are written one at a time and rarely, and a pending
+    # list keeps the planner off the index until the next vacuum.
+    return GinIndex(
+        fields=["search_document"], name="publication_search_document", fastupdate=False
+    )
 
 
 def index_document(apps, schema_editor):
