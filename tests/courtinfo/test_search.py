@@ -221,6 +221,19 @@ def test_a_citation_in_any_written_form_finds_the_answers_citing_it(
     assert sorted(_results(client, q=query)) == cites_section_544_470
 
 
+@pytest.mark.parametrize("query", ["K.S.A. 45-215", "Kan. Stat. Ann. § 45-215"])
+def test_a_kansas_citation_in_any_written_form_finds_the_answer_citing_it(client, query):
+    _publish(
+        "Who may see public records?",
+        code="KS",
+        claims=["Anyone may."],
+        sources=[SourceFactory(citation="Kan. Stat. Ann. § 45-215")],
+    )
+    _publish("Other records?", code="KS", claims=["Clerks keep them (K.S.A. 45-216)."])
+
+    assert _results(client, q=query) == ["Who may see public records?"]
+
+
 def test_a_citation_and_words_must_both_match(client, cites_section_544_470):
     assert _results(client, q="RSMo 544.470 warrant issued") == ["When must a warrant be issued?"]
     assert _results(client, q="RSMo 544.470 unicorn") == []
@@ -278,3 +291,33 @@ def test_plain_snippets_start_and_end_on_word_boundaries(query):
     assert len(body) <= search._SNIPPET_LENGTH
     if query == "sheriff":
         assert "sheriff" in pieces
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "§",
+        "§§ 1.",
+        "(((",
+        "'",
+        '"unclosed',
+        "-",
+        "!court | & records",
+        "<script>alert(1)</script>",
+        "RSMo",
+        "RSMo 544.470 -detention",
+        "RSMo 544.470 or K.S.A. 45-215",
+        "8 U.S.C. § 1373 et seq.",
+        "Id. at 5",
+        "567 U.S. 387",
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ünïcödé",
+        "§ 1.2 " * 40,
+    ],
+)
+def test_any_query_gives_a_page_never_an_error(client, query):
+    _publish("Court records rule?", claims=["Records are open (RSMo 610.011)."])
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
