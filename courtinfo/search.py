@@ -78,27 +78,26 @@ def parse_query(text: str) -> Query:
     return Query(text, tuple(citations), rest)
 
 
-def search(queryset: QuerySet[Publication], query: str) -> QuerySet[Publication]:
+def search(queryset: QuerySet[Publication], query: Query) -> QuerySet[Publication]:
     """Publications matching every word of the query, best first; none for an empty query.
 
     A query that holds a legal citation also matches publications citing it in any written form:
     either every word matches as typed, or the normalised citations and the other words do.
     """
-    if not query_words(query):
+    if not query_words(query.text):
         return queryset.none()
-    parsed = parse_query(query)
     if uses_postgres():
-        search_query = _tsquery(parsed)
+        search_query = _tsquery(query)
         return (
             queryset.defer("body_text")
             .filter(search_document=search_query)
             .annotate(rank=SearchRank(F("search_document"), search_query))
             .order_by("-rank", "-published_at", "id")
         )
-    return queryset.filter(_substrings(parsed)).order_by("-published_at", "id")
+    return queryset.filter(_substrings(query)).order_by("-published_at", "id")
 
 
-def snippets(publications: list[Publication], query: str) -> dict[int, SafeString]:
+def snippets(publications: list[Publication], query: Query) -> dict[int, SafeString]:
     """For each publication shown, by id: the passage that matched, escaped, matches in <mark>.
 
     On PostgreSQL ts_headline runs in one query over these publications only, never over every
@@ -112,7 +111,7 @@ def snippets(publications: list[Publication], query: str) -> dict[int, SafeStrin
             .annotate(
                 headline=SearchHeadline(
                     "body_text",
-                    _tsquery(parse_query(query)),
+                    _tsquery(query),
                     config=CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,
@@ -125,7 +124,7 @@ def snippets(publications: list[Publication], query: str) -> dict[int, SafeStrin
         )
         headlines = dict(rows)
     else:
-        words = query_words(query)
+        words = query_words(query.text)
         headlines = {p.pk: _plain_headline(p.body_text, words) for p in publications}
     return {pk: _marked(headline) for pk, headline in headlines.items()}
 

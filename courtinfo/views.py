@@ -238,10 +238,11 @@ class SearchView(PublicPage):
             self.request.GET, queryset=selectors.live_publications().only(*fulltext.RESULT_FIELDS)
         )
         base = filterset.qs if filterset.is_valid() else Publication.objects.none()
-        results = fulltext.search(base, query)
+        parsed = fulltext.parse_query(query)
+        results = fulltext.search(base, parsed)
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
         shown = list(page.object_list)
-        snippets = fulltext.snippets(shown, query)
+        snippets = fulltext.snippets(shown, parsed)
         hits = [{"publication": p, "snippet": snippets[p.pk]} for p in shown]
         params = self.request.GET.copy()
         params.pop("page", None)

@@ -154,7 +154,9 @@ def test_postgres_search_uses_the_gin_index_on_the_stored_document():
     for n in range(30):
         _publish(f"Question {n} about records?", claims=["Detention rules."])
     live = Publication.objects.live().only(*search.RESULT_FIELDS)
-    queryset = search.search(live, "detention RSMo 544.470").values_list("id", flat=True)
+    queryset = search.search(live, search.parse_query("detention RSMo 544.470")).values_list(
+        "id", flat=True
+    )
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         # Thirty rows fit one page: make the planner show the plan it would take on a big table.
