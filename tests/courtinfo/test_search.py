@@ -323,3 +323,21 @@ def test_any_query_gives_a_page_never_an_error(client, query):
 
     assert response.status_code == 200
     assert "<script>alert" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "errors"),
+    [
+        ("claims.citations.split_query", []),
+        ("", []),
+        ("claims.citations.no_such_function", ["courtinfo.E001"]),
+        ("no_such_module.normalize", ["courtinfo.E001"]),
+        ("claims.citations.STATUTE", ["courtinfo.E002"]),
+    ],
+)
+def test_the_system_check_refuses_a_normalizer_that_does_not_load(settings, path, errors):
+    from django.core.checks import run_checks
+
+    settings.COURTINFO_CITATION_NORMALIZER = path
+
+    assert [e.id for e in run_checks() if e.id.startswith("courtinfo.")] == errors
