@@ -246,15 +246,19 @@ class SearchView(PublicPage):
         hits = [{"publication": p, "snippet": snippets[p.pk]} for p in shown]
         params = self.request.GET.copy()
         params.pop("page", None)
+        topics = selectors.published_topics()
+        selected_topic = self.request.GET.get("topic") or ""
         return super().get_context_data(
             query=query,
             searched=bool(fulltext.query_words(query)),
             page_obj=page,
             hits=hits,
             jurisdictions=selectors.published_jurisdictions(),
-            topics=selectors.published_topics(),
+            topics=topics,
             selected_jurisdiction=(self.request.GET.get("jurisdiction") or "").upper(),
-            selected_topic=self.request.GET.get("topic") or "",
+            selected_topic=selected_topic,
+            # The topic's own page lists its answers without any words to search for.
+            topic_page=next((t for t in topics if t.slug == selected_topic), None),
             page_query=params.urlencode(),
             **kwargs,
         )

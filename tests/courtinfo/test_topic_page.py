@@ -147,3 +147,14 @@ def test_the_sitemap_lists_every_published_topic(client, immigration):
 
     assert "http://testserver/topics/immigration/" in body
     assert "/topics/empty/" not in body
+
+
+def test_a_search_for_a_topic_without_words_links_the_topic_page(client, immigration):
+    _publish("May courts share files?", topic=immigration)
+
+    html = client.get("/search/", {"topic": "immigration"}).content.decode()
+    unknown = client.get("/search/", {"topic": "no such topic"})
+
+    assert 'href="/topics/immigration/">Every published answer on Immigration</a>' in html
+    assert unknown.status_code == 200
+    assert 'href="/topics/' not in unknown.content.decode()
