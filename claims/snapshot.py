@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -170,7 +171,7 @@ def build_payload(
     }
 
 
-def cited_citations(blocks: list[dict[str, Any]], sources) -> list[str]:
+def cited_citations(blocks: list[dict[str, Any]], sources: Iterable[dict[str, Any]]) -> list[str]:
     """The legal citations in the claims and their sources, normalised, for public search.
 
     Both the normalised form and the one without subsection are kept, so a search for

@@ -142,6 +142,7 @@ class TopicView(PublicPage):
             topic=topic,
             page_obj=page,
             publications=list(page.object_list),
+            # Any withdrawal moves it: one of this topic's answers may have left the page.
             last_modified=_latest(topic.last_published_at, selectors.latest_withdrawal()),
             **kwargs,
         )
