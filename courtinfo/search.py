@@ -129,6 +129,22 @@ def snippets(publications: list[Publication], query: Query) -> dict[int, SafeStr
     return {pk: _marked(headline) for pk, headline in headlines.items()}
 
 
+def cited(publications: list[Publication], query: Query) -> dict[int, list[str]]:
+    """For each publication shown, by id: the query's citations that it cites, normalised.
+
+    A publication found through a citation of its sources may not name it in its text; this
+    says why it was found. One query, and only when the query holds a citation.
+    """
+    if not query.citations or not publications:
+        return {}
+    rows = (
+        Publication.objects.filter(pk__in=[p.pk for p in publications])
+        .order_by()
+        .values_list("pk", "payload__citations")
+    )
+    return {pk: [c for c in query.citations if c in (listed or [])] for pk, listed in rows}
+
+
 def _tsquery(parsed: Query) -> SearchQuery:
     as_typed = SearchQuery(parsed.text, config=CONFIG, search_type="websearch")
     if not parsed.citations:

@@ -244,7 +244,11 @@ class SearchView(PublicPage):
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
         shown = list(page.object_list)
         snippets = fulltext.snippets(shown, parsed)
-        hits = [{"publication": p, "snippet": snippets[p.pk]} for p in shown]
+        cited = fulltext.cited(shown, parsed)
+        hits = [
+            {"publication": p, "snippet": snippets[p.pk], "cites": cited.get(p.pk, [])}
+            for p in shown
+        ]
         params = self.request.GET.copy()
         params.pop("page", None)
         topics = selectors.published_topics()

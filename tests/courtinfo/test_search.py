@@ -236,6 +236,32 @@ def test_a_kansas_citation_in_any_written_form_finds_the_answer_citing_it(client
     assert _results(client, q=query) == ["Who may see public records?"]
 
 
+def test_a_result_found_by_a_citation_says_that_it_cites_it(client, cites_section_544_470):
+    response = client.get("/search/", {"q": "RSMo 544.470"})
+    html = response.content.decode()
+
+    assert [hit["cites"] for hit in response.context["hits"]] == [
+        ["Mo. Rev. Stat. § 544.470"],
+        ["Mo. Rev. Stat. § 544.470"],
+    ]
+    assert html.count("Cites Mo. Rev. Stat. § 544.470") == 2
+    assert "Cites" not in client.get("/search/", {"q": "warrant"}).content.decode()
+
+
+def test_a_citation_search_costs_the_same_queries_whatever_the_data_size(
+    client, cites_section_544_470
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": "RSMo 544.470"}).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for n in range(25):
+        _publish(f"Question {n}?", claims=[f"Held 24 hours at most (RSMo 544.470), case {n}."])
+    assert queries() == small
+
+
 def test_a_citation_and_words_must_both_match(client, cites_section_544_470):
     assert _results(client, q="RSMo 544.470 warrant issued") == ["When must a warrant be issued?"]
     assert _results(client, q="RSMo 544.470 unicorn") == []
