@@ -191,8 +191,11 @@ def published_topics(*, jurisdiction: Jurisdiction | None = None) -> list[Publis
         .order_by("last_published_at")
     )
     # Oldest first, so that each slug ends up with the name it was last published under.
-    names = {slug: name for slug, name, _ in rows}
-    topics = [PublishedTopic(name=name, slug=slug) for slug, name in names.items()]
+    latest = {slug: (name, published_at) for slug, name, published_at in rows}
+    topics = [
+        PublishedTopic(name=name, slug=slug, last_published_at=published_at)
+        for slug, (name, published_at) in latest.items()
+    ]
     return sorted(topics, key=lambda topic: (topic.name, topic.slug))
 
 

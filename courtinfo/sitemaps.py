@@ -44,6 +44,9 @@ class TopicSitemap(Sitemap):
     def location(self, item) -> str:
         return reverse("public:topic", args=[item.slug])
 
+    def lastmod(self, item):
+        return item.last_published_at
+
 
 class StaticSitemap(Sitemap):
     changefreq = "daily"

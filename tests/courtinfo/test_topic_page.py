@@ -147,6 +147,8 @@ def test_the_sitemap_lists_every_published_topic(client, immigration):
 
     assert "http://testserver/topics/immigration/" in body
     assert "/topics/empty/" not in body
+    entry = body[body.index("/topics/immigration/") :]
+    assert entry.index("<lastmod>") < entry.index("</url>")
 
 
 def test_a_search_for_a_topic_without_words_links_the_topic_page(client, immigration):
