@@ -612,3 +612,24 @@ _OFFICIAL_SITES: tuple[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str
         )
     )
 )
+
+
+def split_query(text: str) -> tuple[list[str], str]:
+    """A search query's citations, normalised without subsection, and the rest of its words.
+
+    "RSMo 544.470(2) bail" gives (["Mo. Rev. Stat. § 544.470"], "bail"). Public search reads this
+    through the setting COURTINFO_CITATION_NORMALIZER and matches the citations against those
+    that publications list (see claims.snapshot.cited_citations).
+    """
+    citations: list[str] = []
+    if not text:
+        # eyecite refuses an empty text.
+        return citations, text
+    rest, end = [], 0
+    for item in find_citations(text):
+        if item.base not in citations:
+            citations.append(item.base)
+        rest.append(text[end : item.span[0]])
+        end = item.span[1]
+    rest.append(text[end:])
+    return citations, " ".join("".join(rest).split())

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from claims.citations import citation_keys
 from claims.models import Citation, Claim
 
 SCHEMA = 1
@@ -166,7 +168,25 @@ def build_payload(
         "blocks": blocks,
         "sources": list(sources.values()),
         "reviewers": reviewers,
+        "citations": cited_citations(blocks, sources.values()),
     }
+
+
+def cited_citations(blocks: list[dict[str, Any]], sources: Iterable[dict[str, Any]]) -> list[str]:
+    """The legal citations in the claims and their sources, normalised, for public search.
+
+    Both the normalised form and the one without subsection are kept, so a search for
+    "RSMo 544.470" finds a claim citing "Mo. Rev. Stat. § 544.470(2)".
+    """
+    keys = set()
+    for block in blocks:
+        for claim in block["claims"]:
+            keys.update(citation_keys(claim["text"]))
+    for source in sources:
+        if source["citation"]:
+            keys.add(source["citation"])
+            keys.update(citation_keys(source["citation"]))
+    return sorted(keys)
 
 
 def body_text(payload: dict[str, Any]) -> str:

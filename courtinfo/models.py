@@ -2,6 +2,7 @@
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.json import KT
@@ -349,6 +350,50 @@ class PublicationQuerySet(WriteOnceQuerySet):
         return self.filter(live_answer__isnull=False)
 
 
+SEARCH_CONFIG = "english"
+
+
+class SearchDocumentField(SearchVectorField):
+    """A tsvector on PostgreSQL; plain text elsewhere, where search falls back to substrings."""
+
+    def db_type(self, connection):
+        return super().db_type(connection) if connection.vendor == "postgresql" else "text"
+
+
+class SearchDocument(models.Func):
+    """What public search matches in a publication: its question, its claims and its citations.
+
+    On PostgreSQL a tsvector weighting the question and the citations above the claims' text;
+    elsewhere the same texts joined, for the substring fallback. `citations` is the payload's list
+    of normalised citations as JSON text (see claims.snapshot.cited_citations).
+    """
+
+    _WEIGHTS = ("A", "B", "A")
+
+    def __init__(self, question, body, citations, **extra):
+        super().__init__(question, body, citations, output_field=SearchDocumentField(), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = self._compiled(compiler)
+        return " || ' ' || ".join(f"COALESCE({sql}, '')" for sql in parts), params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        parts, params = self._compiled(compiler)
+        vectors = [
+            f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE({sql}, '')), '{weight}')"
+            for sql, weight in zip(parts, self._WEIGHTS, strict=True)
+        ]
+        return " || ".join(vectors), params
+
+    def _compiled(self, compiler) -> tuple[list[str], list]:
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        return parts, params
+
+
 class Publication(models.Model):
     """An immutable snapshot of an approved answer; the public pages render only these."""
 
@@ -382,6 +427,12 @@ class Publication(models.Model):
     topic_slug = models.GeneratedField(
         expression=KT("payload__topic__slug"),
         output_field=models.SlugField(max_length=200, null=True),
+        db_persist=True,
+    )
+    # Computed by the database when the row is written; GIN-indexed on PostgreSQL (migration 0011).
+    search_document = models.GeneratedField(
+        expression=SearchDocument("question_text", "body_text", KT("payload__citations")),
+        output_field=SearchDocumentField(),
         db_persist=True,
     )
 

@@ -12,6 +12,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("topics/<slug:topic>/", views.TopicView.as_view(), name="topic"),
     path("compare/<slug:key>/", views.CompareView.as_view(), name="compare"),
     path("sources/", views.SourcesView.as_view(), name="sources"),
     path("sources/<int:source_id>/", views.SourceView.as_view(), name="source"),

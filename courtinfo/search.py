@@ -1,28 +1,58 @@
-"""Full-text search over live publications: ranked on PostgreSQL, a plain fallback elsewhere."""
+"""Full-text search over live publications: ranked on PostgreSQL, a plain fallback elsewhere.
+
+Both read Publication.search_document, which the database computes from the question, the claims
+and the publication's normalised citations. A query's citations are normalised by the function the
+setting COURTINFO_CITATION_NORMALIZER names, so "RSMo 544.470" finds "Mo. Rev. Stat. § 544.470".
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.html import escape, format_html
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from courtinfo.models import Publication
+from courtinfo.models import SEARCH_CONFIG, Publication
 
 MAX_QUERY_LENGTH = 200
-CONFIG = "english"
+CONFIG = SEARCH_CONFIG
+# What a result list shows; the payload stays in the database.
+RESULT_FIELDS = (
+    "id",
+    "version",
+    "jurisdiction__name",
+    "jurisdiction__slug",
+    "jurisdiction__code",
+    "topic_name",
+    "topic_slug",
+    "question_slug",
+    "question_text",
+    "body_text",
+    "published_at",
+    "review_due_on",
+)
 # Control characters cannot come from the web form, so they mark highlights unambiguously.
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SNIPPET_LENGTH = 240
 
 
-def search_vector() -> SearchVector:
-    """The expression the GIN index in migration 0004 is built on; keep the two identical."""
-    return SearchVector("question_text", "body_text", config=CONFIG)
+@dataclass(frozen=True)
+class Query:
+    """A query as typed, and read for citations: their normalised forms and the other words."""
+
+    text: str
+    citations: tuple[str, ...] = ()
+    rest: str = ""
 
 
 def clean_query(raw: str | None) -> str:
@@ -39,41 +69,105 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search(queryset: QuerySet[Publication], query: str) -> QuerySet[Publication]:
-    """Publications matching every word of the query, best first; none for an empty query."""
-    if not query_words(query):
+def parse_query(text: str) -> Query:
+    """The query with its citations normalised, when a normaliser is configured."""
+    path = getattr(settings, "COURTINFO_CITATION_NORMALIZER", "")
+    if not path or not query_words(text):
+        return Query(text)
+    citations, rest = import_string(path)(text)
+    return Query(text, tuple(citations), rest)
+
+
+def search(queryset: QuerySet[Publication], query: Query) -> QuerySet[Publication]:
+    """Publications matching every word of the query, best first; none for an empty query.
+
+    A query that holds a legal citation also matches publications citing it in any written form:
+    either every word matches as typed, or the normalised citations and the other words do.
+    """
+    if not query_words(query.text):
         return queryset.none()
     if uses_postgres():
-        search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+        search_query = _tsquery(query)
         return (
-            queryset.annotate(search=search_vector())
-            .filter(search=search_query)
+            queryset.defer("body_text")
+            .filter(search_document=search_query)
+            .annotate(rank=SearchRank(F("search_document"), search_query))
+            .order_by("-rank", "-published_at", "id")
+        )
+    return queryset.filter(_substrings(query)).order_by("-published_at", "id")
+
+
+def snippets(publications: list[Publication], query: Query) -> dict[int, SafeString]:
+    """For each publication shown, by id: the passage that matched, escaped, matches in <mark>.
+
+    On PostgreSQL ts_headline runs in one query over these publications only, never over every
+    match: it reads the whole text, the costliest part of a search.
+    """
+    if not publications:
+        return {}
+    if uses_postgres():
+        rows = (
+            Publication.objects.filter(pk__in=[p.pk for p in publications])
             .annotate(
-                rank=SearchRank(F("search"), search_query),
                 headline=SearchHeadline(
                     "body_text",
-                    search_query,
+                    _tsquery(query),
                     config=CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,
                     max_words=35,
                     min_words=15,
-                ),
+                )
             )
-            .order_by("-rank", "-published_at", "id")
+            .order_by()
+            .values_list("pk", "headline")
         )
-    condition = Q()
-    for word in query_words(query):
-        condition &= Q(question_text__icontains=word) | Q(body_text__icontains=word)
-    return queryset.filter(condition).order_by("-published_at", "id")
+        headlines = dict(rows)
+    else:
+        words = query_words(query.text)
+        headlines = {p.pk: _plain_headline(p.body_text, words) for p in publications}
+    return {pk: _marked(headline) for pk, headline in headlines.items()}
 
 
-def snippet(publication: Publication, query: str) -> SafeString:
-    """The passage that matched, escaped, with the matching words in <mark>."""
-    headline = getattr(publication, "headline", None)
-    if headline is None:
-        headline = _plain_headline(publication.body_text, query_words(query))
-    return _marked(headline)
+def cited(publications: list[Publication], query: Query) -> dict[int, list[str]]:
+    """For each publication shown, by id: the query's citations that it cites, normalised.
+
+    A publication found through a citation of its sources may not name it in its text; this
+    says why it was found. One query, and only when the query holds a citation.
+    """
+    if not query.citations or not publications:
+        return {}
+    rows = (
+        Publication.objects.filter(pk__in=[p.pk for p in publications])
+        .order_by()
+        .values_list("pk", "payload__citations")
+    )
+    return {pk: [c for c in query.citations if c in (listed or [])] for pk, listed in rows}
+
+
+def _tsquery(parsed: Query) -> SearchQuery:
+    as_typed = SearchQuery(parsed.text, config=CONFIG, search_type="websearch")
+    if not parsed.citations:
+        return as_typed
+    normalised = [SearchQuery(c, config=CONFIG, search_type="phrase") for c in parsed.citations]
+    if query_words(parsed.rest):
+        normalised.append(SearchQuery(parsed.rest, config=CONFIG, search_type="websearch"))
+    return as_typed | reduce(and_, normalised)
+
+
+def _substrings(parsed: Query) -> Q:
+    as_typed = _every_word(parsed.text)
+    if not parsed.citations:
+        return as_typed
+    # The document holds the payload's citations as JSON text, "§" written as "\u00a7".
+    normalised = [
+        Q(search_document__icontains=json.dumps(citation)[1:-1]) for citation in parsed.citations
+    ]
+    return as_typed | (reduce(and_, normalised) & _every_word(parsed.rest))
+
+
+def _every_word(text: str) -> Q:
+    return reduce(and_, (Q(search_document__icontains=word) for word in query_words(text)), Q())
 
 
 def _plain_headline(text: str, words: list[str]) -> str:

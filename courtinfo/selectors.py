@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
@@ -32,7 +33,8 @@ _LIST_FIELDS = (
 
 def live_publications() -> QuerySet[Publication]:
     """The publication the public sees for each answer, with its jurisdiction."""
-    return Publication.objects.live().select_related("jurisdiction")
+    # The search document is the index's; no page reads it.
+    return Publication.objects.live().select_related("jurisdiction").defer("search_document")
 
 
 def live_publication_list() -> QuerySet[Publication]:
@@ -170,6 +172,7 @@ def published_jurisdictions() -> list[Jurisdiction]:
 class PublishedTopic:
     name: str
     slug: str
+    last_published_at: datetime | None = None
 
 
 def published_topics(*, jurisdiction: Jurisdiction | None = None) -> list[PublishedTopic]:
@@ -188,9 +191,35 @@ def published_topics(*, jurisdiction: Jurisdiction | None = None) -> list[Publis
         .order_by("last_published_at")
     )
     # Oldest first, so that each slug ends up with the name it was last published under.
-    names = {slug: name for slug, name, _ in rows}
-    topics = [PublishedTopic(name=name, slug=slug) for slug, name in names.items()]
+    latest = {slug: (name, published_at) for slug, name, published_at in rows}
+    topics = [
+        PublishedTopic(name=name, slug=slug, last_published_at=published_at)
+        for slug, (name, published_at) in latest.items()
+    ]
     return sorted(topics, key=lambda topic: (topic.name, topic.slug))
+
+
+def publications_for_topic(*, slug: str) -> QuerySet[Publication]:
+    """The live publications of a topic as published, by jurisdiction, then in its own order."""
+    return (
+        live_publication_list()
+        .filter(topic_slug=slug)
+        .order_by("jurisdiction__name", "position", "id")
+    )
+
+
+def published_topic(*, slug: str) -> PublishedTopic | None:
+    """The topic as its latest live publication names it; None when nothing live is under it."""
+    latest = (
+        Publication.objects.live()
+        .filter(topic_slug=slug)
+        .order_by("-published_at", "-id")
+        .values_list("topic_name", "published_at")
+        .first()
+    )
+    if latest is None:
+        return None
+    return PublishedTopic(name=latest[0], slug=slug, last_published_at=latest[1])
 
 
 def jurisdiction_by_slug(slug: str) -> Jurisdiction | None:

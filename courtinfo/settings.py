@@ -164,6 +164,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 COURTINFO_REVIEW_INTERVAL_DAYS = int(os.environ.get("COURTINFO_REVIEW_INTERVAL_DAYS", "180"))
 # Demo mode marks every public page as demonstration data (see `make run`).
 COURTINFO_DEMO = _env_bool("COURTINFO_DEMO")
+# Public search reads legal citations in a query through this function (text -> normalised
+# citations, other words); named here because courtinfo imports nothing from claims.
+COURTINFO_CITATION_NORMALIZER = "claims.citations.split_query"
 
 # --- Import limits: the admin's import page and import_qa ---------------------------------------
 # The files of one upload together, in bytes; refused before the body is read.

@@ -34,6 +34,20 @@ class JurisdictionSitemap(Sitemap):
         return reverse("public:jurisdiction", args=[item.slug])
 
 
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return selectors.published_topics()
+
+    def location(self, item) -> str:
+        return reverse("public:topic", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.last_published_at
+
+
 class StaticSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.5
@@ -48,5 +62,6 @@ class StaticSitemap(Sitemap):
 sitemaps = {
     "questions": QuestionSitemap,
     "jurisdictions": JurisdictionSitemap,
+    "topics": TopicSitemap,
     "pages": StaticSitemap,
 }

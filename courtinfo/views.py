@@ -24,6 +24,7 @@ from courtinfo.models import Publication
 
 PUBLIC_MAX_AGE = 300
 SEARCH_PAGE_SIZE = 20
+TOPIC_PAGE_SIZE = 100
 
 
 def _etag(*parts: object) -> str:
@@ -85,8 +86,11 @@ class HomeView(PublicPage):
 
     def get_context_data(self, **kwargs):
         recent = selectors.recent_publications()
+        counts = selectors.jurisdiction_counts()
         return super().get_context_data(
-            jurisdictions=selectors.jurisdiction_counts(),
+            # What exists comes first; the rest is one short list at the end.
+            answered=[j for j in counts if j.count],
+            unanswered=[j for j in counts if not j.count],
             topics=selectors.published_topics(),
             recent=recent,
             last_modified=_latest(
@@ -119,6 +123,27 @@ class JurisdictionView(PublicPage):
                 max((p.published_at for p in publications), default=None),
                 selectors.latest_withdrawal(jurisdiction=jurisdiction),
             ),
+            **kwargs,
+        )
+
+
+class TopicView(PublicPage):
+    """The published answers of one topic, across jurisdictions."""
+
+    template_name = "public/topic.html"
+
+    def get_context_data(self, **kwargs):
+        topic = selectors.published_topic(slug=kwargs.pop("topic"))
+        if topic is None:
+            raise Http404("No answer is published under this topic.")
+        paginator = Paginator(selectors.publications_for_topic(slug=topic.slug), TOPIC_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            topic=topic,
+            page_obj=page,
+            publications=list(page.object_list),
+            # Any withdrawal moves it: one of this topic's answers may have left the page.
+            last_modified=_latest(topic.last_published_at, selectors.latest_withdrawal()),
             **kwargs,
         )
 
@@ -211,42 +236,37 @@ class SearchView(PublicPage):
     def get_context_data(self, **kwargs):
         query = fulltext.clean_query(self.request.GET.get("q"))
         filterset = PublicationFilter(
-            self.request.GET, queryset=selectors.live_publications().only(*_SEARCH_FIELDS)
+            self.request.GET, queryset=selectors.live_publications().only(*fulltext.RESULT_FIELDS)
         )
         base = filterset.qs if filterset.is_valid() else Publication.objects.none()
-        results = fulltext.search(base, query)
+        parsed = fulltext.parse_query(query)
+        results = fulltext.search(base, parsed)
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        hits = [{"publication": p, "snippet": fulltext.snippet(p, query)} for p in page.object_list]
+        shown = list(page.object_list)
+        snippets = fulltext.snippets(shown, parsed)
+        cited = fulltext.cited(shown, parsed)
+        hits = [
+            {"publication": p, "snippet": snippets[p.pk], "cites": cited.get(p.pk, [])}
+            for p in shown
+        ]
         params = self.request.GET.copy()
         params.pop("page", None)
+        topics = selectors.published_topics()
+        selected_topic = self.request.GET.get("topic") or ""
         return super().get_context_data(
             query=query,
             searched=bool(fulltext.query_words(query)),
             page_obj=page,
             hits=hits,
             jurisdictions=selectors.published_jurisdictions(),
-            topics=selectors.published_topics(),
+            topics=topics,
             selected_jurisdiction=(self.request.GET.get("jurisdiction") or "").upper(),
-            selected_topic=self.request.GET.get("topic") or "",
+            selected_topic=selected_topic,
+            # The topic's own page lists its answers without any words to search for.
+            topic_page=next((t for t in topics if t.slug == selected_topic), None),
             page_query=params.urlencode(),
             **kwargs,
         )
-
-
-_SEARCH_FIELDS = (
-    "id",
-    "version",
-    "jurisdiction__name",
-    "jurisdiction__slug",
-    "jurisdiction__code",
-    "topic_name",
-    "topic_slug",
-    "question_slug",
-    "question_text",
-    "body_text",
-    "published_at",
-    "review_due_on",
-)
 
 
 class CompareView(PublicPage):

@@ -8,7 +8,7 @@ INDEX_NAME = "publication_search"
 
 
 def _index() -> GinIndex:
-    # Must equal courtinfo.search.search_vector() so the planner can use the index.
+    # The expression search queried until migration 0011 replaced it with a stored column.
     return GinIndex(SearchVector("question_text", "body_text", config="english"), name=INDEX_NAME)
 
 

@@ -165,6 +165,7 @@ def test_other_public_pages_have_no_serious_accessibility_findings(
         f"/compare/{published.compare_key}/",
         "/sources/",
         f"/sources/{published.payload['sources'][0]['id']}/",
+        "/topics/immigration/",
     ]:
         page.goto(live_server.url + path)
         assert _serious_violations(page, axe_path) == [], path

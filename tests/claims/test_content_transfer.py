@@ -27,6 +27,8 @@ def _public_pages(client) -> dict[str, tuple]:
         page = publication.get_absolute_url()
         paths += [page, f"{page}history/", f"/api/answers/{publication.answer_id}/"]
         paths += [f"/{page.split('/')[1]}/", f"/compare/{publication.compare_key}/"]
+        if publication.topic_slug:
+            paths.append(f"/topics/{publication.topic_slug}/")
     pages = {}
     for path in sorted(set(paths)):
         response = client.get(path)

@@ -76,6 +76,7 @@ def test_payload_has_schema_1_with_every_field(people):
         "blocks",
         "sources",
         "reviewers",
+        "citations",
     }
     question = answer.question
     assert (payload["schema"], payload["version"], payload["summary"]) == (1, 1, "First.")
@@ -135,6 +136,21 @@ def test_payload_lists_each_source_once_in_first_cited_order(people):
         "publisher",
         "accessed_on",
     }
+
+
+def test_payload_lists_the_normalised_citations_of_claims_and_sources(people):
+    answer = AnswerFactory()
+    in_text = ClaimFactory(answer=answer, text="Held 24 hours at most (section 544.470(2), RSMo).")
+    CitationFactory(claim=in_text, source=SourceFactory(citation="Kan. Stat. Ann. § 45-215"))
+    ClaimFactory(answer=answer, text="Nothing cited here.")
+
+    payload = _build(answer, people["releaser"])
+
+    assert payload["citations"] == [
+        "Kan. Stat. Ann. § 45-215",
+        "Mo. Rev. Stat. § 544.470",
+        "Mo. Rev. Stat. § 544.470(2)",
+    ]
 
 
 def test_payload_names_every_reviewer_once(people):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Source
-from courtinfo.models import Answer, Topic
+from courtinfo.models import Answer, Jurisdiction, Topic
 from tests.factories import (
     AnswerFactory,
     PublicationFactory,
@@ -44,10 +44,29 @@ def test_home_lists_jurisdictions_with_their_published_counts(client):
     html = client.get("/").content.decode()
 
     assert re.search(
-        r'href="/missouri/"><span class="name">Missouri</span> <span[^>]*>2 answers', html
+        r'href="/missouri/"><span class="name">Missouri</span></a>\s*<span[^>]*>2 answers', html
     )
-    assert re.search(r'href="/kansas/"><span class="name">Kansas</span> <span[^>]*>1 answer<', html)
+    assert re.search(
+        r'href="/kansas/"><span class="name">Kansas</span></a>\s*<span[^>]*>1 answer<', html
+    )
     assert 'href="/illinois/"' not in html
+
+
+def test_home_leads_with_what_is_published_and_lists_the_rest_compactly(client):
+    publication = PublicationFactory(answer=_published("MO", text="Who sees court files?"))
+
+    response = client.get("/")
+    html = response.content.decode()
+
+    answered = html.index('id="answered-heading"')
+    unanswered = html.index('id="unanswered-heading"')
+    assert html.index('name="q"') < answered < html.index(publication.question_text) < unanswered
+    assert [j.name for j in response.context["answered"]] == ["Missouri"]
+    # Every other jurisdiction is named once, in one list after the answers, without a tile each.
+    rest = html[unanswered:]
+    assert "<li>Illinois</li>" in rest and "<li>Kansas</li>" in rest
+    assert len(response.context["unanswered"]) == Jurisdiction.objects.count() - 1
+    assert "no answers yet" not in html
 
 
 def test_home_shows_topics_recent_answers_and_a_search_box(client):
@@ -56,7 +75,7 @@ def test_home_shows_topics_recent_answers_and_a_search_box(client):
 
     html = client.get("/").content.decode()
 
-    assert 'href="/search/?topic=immigration">Immigration</a>' in html
+    assert 'href="/topics/immigration/">Immigration</a>' in html
     assert f'href="{publication.get_absolute_url()}">Who sees court files?</a>' in html
     assert 'action="/search/"' in html and 'name="q"' in html
 
@@ -467,7 +486,7 @@ def test_renamed_topic_keeps_its_published_name_on_every_public_page(client):
     for url, text in pages.items():
         assert "Immigration" in text, url
         assert "Enforcement" not in text and "enforcement" not in text, url
-    assert 'href="/search/?topic=immigration">Immigration</a>' in pages["/"]
+    assert 'href="/topics/immigration/">Immigration</a>' in pages["/"]
     assert '<option value="immigration">Immigration</option>' in pages["/missouri/"]
     assert "Immigration · " in pages["/missouri/"]
     assert "› <span>Immigration</span>" in pages[publication.get_absolute_url()]
@@ -502,7 +521,7 @@ def test_republished_answer_shows_the_renamed_topic(client):
 
     for url in ("/", "/missouri/", publication.get_absolute_url(), "/search/?q=records"):
         assert "Enforcement" in pages[url] and "Immigration" not in pages[url], url
-    assert 'href="/search/?topic=enforcement">Enforcement</a>' in pages["/"]
+    assert 'href="/topics/enforcement/">Enforcement</a>' in pages["/"]
     assert json.loads(pages["/api/answers/"])["results"][0]["topic"]["slug"] == "enforcement"
 
 
@@ -513,6 +532,6 @@ def test_topic_list_names_a_partly_republished_topic_once_by_its_newest_name(cli
     html = client.get("/").content.decode()
 
     assert second.topic_name == "Enforcement"
-    assert 'href="/search/?topic=enforcement">Enforcement</a>' in html
-    assert 'href="/search/?topic=immigration">Immigration</a>' in html
-    assert html.count("/search/?topic=") == 2
+    assert 'href="/topics/enforcement/">Enforcement</a>' in html
+    assert 'href="/topics/immigration/">Immigration</a>' in html
+    assert html.count('href="/topics/') == 2
