@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courtinfo', '0009_operations'),
+        ('courtinfo', '0011_search_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
