@@ -401,3 +401,17 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PublicationImmutable("A publication is never deleted.")
+
+
+class LiveGeneration(models.Model):
+    """A counter of changes to what the public sees; cached pages are keyed by it.
+
+    Database triggers bump it in the transaction that changes an answer's live publication or its
+    withdrawal, or any jurisdiction (migration courtinfo 0009), whoever writes: the workflow, a
+    queryset update, raw SQL. A reader that sees the new value sees the change with it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,30 +1,38 @@
-"""Public pages: published content only. Fixed paths come before the jurisdiction catch-alls."""
+"""Public pages: published content only. Fixed paths come before the jurisdiction catch-alls.
+
+Every page that is a function of what is live is served through the cache of rendered pages.
+"""
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from courtinfo import api, views
+from courtinfo.caching import cache_public_page as cached
 from courtinfo.feeds import PublicationFeed
 from courtinfo.sitemaps import sitemaps
 
 app_name = "public"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cached(views.HomeView.as_view()), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("compare/<slug:key>/", views.CompareView.as_view(), name="compare"),
-    path("sources/", views.SourcesView.as_view(), name="sources"),
-    path("sources/<int:source_id>/", views.SourceView.as_view(), name="source"),
-    path("feed/", PublicationFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("compare/<slug:key>/", cached(views.CompareView.as_view()), name="compare"),
+    path("sources/", cached(views.SourcesView.as_view()), name="sources"),
+    path("sources/<int:source_id>/", cached(views.SourceView.as_view()), name="source"),
+    path("feed/", cached(PublicationFeed()), name="feed"),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("api/answers/", api.answer_list, name="api-answers"),
-    path("api/answers/<int:answer_id>/", api.answer_detail, name="api-answer"),
-    path("<slug:jurisdiction>/", views.JurisdictionView.as_view(), name="jurisdiction"),
-    path("<slug:jurisdiction>/<slug:question>/", views.QuestionView.as_view(), name="question"),
+    path("api/answers/", cached(api.answer_list), name="api-answers"),
+    path("api/answers/<int:answer_id>/", cached(api.answer_detail), name="api-answer"),
+    path("<slug:jurisdiction>/", cached(views.JurisdictionView.as_view()), name="jurisdiction"),
+    path(
+        "<slug:jurisdiction>/<slug:question>/",
+        cached(views.QuestionView.as_view()),
+        name="question",
+    ),
     path(
         "<slug:jurisdiction>/<slug:question>/history/",
-        views.HistoryView.as_view(),
+        cached(views.HistoryView.as_view()),
         name="history",
     ),
 ]

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the Host header: load balancers and container probes ask by address.
     "courtinfo.health.HealthCheckMiddleware",
+    # ETags and 304s for every GET that may be cached (never the admin's no-store pages).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +115,26 @@ if os.environ.get("CACHE_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One cache per process; enough rendered pages for a national site's question pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("COURTINFO_CACHE_MAX_ENTRIES", "3000"))},
+        }
+    }
+
+# --- Public pages in caches (courtinfo.caching) ---------------------------------------------------
+# Rendered pages are kept in this cache under the generation of what is live, so a withdrawal
+# is never served from it; entries of past generations age out after this many seconds.
+COURTINFO_PAGE_CACHE = "default"
+COURTINFO_PAGE_CACHE_SECONDS = int(os.environ.get("COURTINFO_PAGE_CACHE_SECONDS", "86400"))
+# Browsers and shared caches (a CDN): how long they may keep a page before asking again (an
+# ETag makes asking cheap), and how long a shared cache may serve it while it asks. A withdrawal
+# reaches readers behind a CDN after at most s-maxage + stale-while-revalidate seconds, unless
+# the CDN is told to purge.
+COURTINFO_PUBLIC_MAX_AGE = int(os.environ.get("COURTINFO_PUBLIC_MAX_AGE", "300"))
+COURTINFO_SHARED_MAX_AGE = int(os.environ.get("COURTINFO_SHARED_MAX_AGE", "300"))
+COURTINFO_STALE_WHILE_REVALIDATE = int(os.environ.get("COURTINFO_STALE_WHILE_REVALIDATE", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

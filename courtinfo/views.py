@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from django.conf import settings
@@ -10,49 +9,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from courtinfo import search as fulltext
 from courtinfo import selectors
+from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.diff import diff_payloads
 from courtinfo.filters import PublicationFilter, TopicFilter
 from courtinfo.models import Publication
 
-PUBLIC_MAX_AGE = 300
 SEARCH_PAGE_SIZE = 20
-
-
-def _etag(*parts: object) -> str:
-    # Language and demo mode change the page, so they are part of its identity.
-    parts = (*parts, get_language(), settings.COURTINFO_DEMO)
-    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
-
-
-def revalidate(
-    request: HttpRequest,
-    *,
-    etag: str | None = None,
-    last_modified: datetime | None = None,
-    response: HttpResponse | None = None,
-) -> HttpResponse | None:
-    """A 304 when the browser's copy is current; otherwise None (before rendering)."""
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
-
-
-def public_headers(
-    response: HttpResponse, *, etag: str | None = None, last_modified: datetime | None = None
-) -> HttpResponse:
-    if etag:
-        response.headers["ETag"] = etag
-    if last_modified:
-        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -60,24 +28,17 @@ def _latest(*moments: datetime | None) -> datetime | None:
 
 
 class PublicPage(TemplateView):
-    """A page whose validator is its own content: cheap pages revalidate after rendering."""
+    """A page of published content: public cache headers and Last-Modified from its context.
+
+    ETags and 304s are ConditionalGetMiddleware's; whole pages are cached by courtinfo.caching.
+    """
 
     http_method_names = ["get", "head"]
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        response.render()
-        etag = _etag(hashlib.sha256(response.content).hexdigest())
-        public_headers(response, etag=etag, last_modified=context.get("last_modified"))
-        return (
-            revalidate(
-                self.request,
-                etag=etag,
-                last_modified=context.get("last_modified"),
-                response=response,
-            )
-            or response
-        )
+        set_last_modified(response, context.get("last_modified"))
+        return public_cache_headers(response)
 
 
 class HomeView(PublicPage):
@@ -138,7 +99,7 @@ def _gone_or_404(request: HttpRequest, jurisdiction_slug: str, question_slug: st
 
 
 class LivePublicationPage(TemplateView):
-    """A page about one live publication: 404 or 410 without one, 304 when the copy is current."""
+    """A page about one live publication: 404 or 410 without one."""
 
     http_method_names = ["get", "head"]
 
@@ -150,21 +111,15 @@ class LivePublicationPage(TemplateView):
             return self.without_live_publication(
                 request, kwargs["jurisdiction"], kwargs["question"]
             )
-        extra = self.page_data(publication)
-        etag = _etag(self.template_name, publication.pk, extra.get("compared"))
-        last_modified = publication.published_at
-        not_modified = revalidate(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            return public_headers(not_modified, etag=etag, last_modified=last_modified)
         context = self.get_context_data(
-            publication=publication, payload=publication.payload, **extra
+            publication=publication, payload=publication.payload, **self.page_data(publication)
         )
-        return public_headers(
-            self.render_to_response(context), etag=etag, last_modified=last_modified
-        )
+        response = self.render_to_response(context)
+        set_last_modified(response, publication.published_at)
+        return public_cache_headers(response)
 
     def page_data(self, publication: Publication) -> dict:
-        """What the page shows besides the publication; cheap parts only, read before the 304."""
+        """What the page shows besides the publication."""
         return {}
 
     def without_live_publication(self, request, jurisdiction_slug: str, question_slug: str):
@@ -175,7 +130,6 @@ class QuestionView(LivePublicationPage):
     template_name = "public/question.html"
 
     def page_data(self, publication: Publication) -> dict:
-        # The page also changes when the list of compared jurisdictions does: part of the ETag.
         return {"compared": selectors.compared_jurisdictions(publication=publication)}
 
 
@@ -192,7 +146,7 @@ class HistoryView(LivePublicationPage):
             raise Http404("No published answer here.")
         context = self.get_context_data(publication=withdrawn, withdrawn=withdrawn.answer)
         context["payload"] = context["versions"][0]["publication"].payload
-        return public_headers(self.render_to_response(context))
+        return public_cache_headers(self.render_to_response(context))
 
     def get_context_data(self, **kwargs):
         versions = []
