@@ -3,7 +3,7 @@
 Every page that is a function of what is live is served through the cache of rendered pages.
 """
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from courtinfo import api, views
@@ -20,7 +20,18 @@ urlpatterns = [
     path("sources/", cached(views.SourcesView.as_view()), name="sources"),
     path("sources/<int:source_id>/", cached(views.SourceView.as_view()), name="source"),
     path("feed/", cached(PublicationFeed()), name="feed"),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "public:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/answers/", cached(api.answer_list), name="api-answers"),
     path("api/answers/<int:answer_id>/", cached(api.answer_detail), name="api-answer"),

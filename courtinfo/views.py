@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +21,13 @@ from courtinfo.filters import PublicationFilter, TopicFilter
 from courtinfo.models import Publication
 
 SEARCH_PAGE_SIZE = 20
+# /sources/: sources a page, and the claims shown under each (its own page lists them all).
+SOURCES_PAGE_SIZE = 50
+CLAIMS_PER_SOURCE = 5
+# A comparison: jurisdictions a page (every state and territory would be one long page).
+COMPARE_PAGE_SIZE = 12
+# A source's page: the answers citing it, a page at a time.
+SOURCE_ANSWERS_PAGE_SIZE = 20
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -207,13 +214,21 @@ class CompareView(PublicPage):
     template_name = "public/compare.html"
 
     def get_context_data(self, **kwargs):
-        publications = selectors.comparison(compare_key=kwargs["key"])
+        page = _page(
+            Paginator(selectors.comparison(compare_key=kwargs["key"]), COMPARE_PAGE_SIZE),
+            self.request,
+        )
+        publications = list(page.object_list)
         if not publications:
             raise Http404("Nothing published under this question.")
         return super().get_context_data(
             publications=publications,
+            page_obj=page,
             question_text=publications[0].question_text,
-            last_modified=max(p.published_at for p in publications),
+            # A withdrawal elsewhere moves the others up a page: the page changed then too.
+            last_modified=_latest(
+                max(p.published_at for p in publications), selectors.latest_withdrawal()
+            ),
             **kwargs,
         )
 
@@ -222,17 +237,31 @@ class SourcesView(PublicPage):
     template_name = "public/sources.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(uses=selectors.sources_with_claims(), **kwargs)
+        page = _page(Paginator(selectors.cited_sources(), SOURCES_PAGE_SIZE), self.request)
+        selectors.attach_citing_claims(page.object_list, limit=CLAIMS_PER_SOURCE)
+        return super().get_context_data(
+            uses=page.object_list, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
+        )
 
 
 class SourceView(PublicPage):
     template_name = "public/source.html"
 
     def get_context_data(self, **kwargs):
-        use = selectors.source_use(self.kwargs["source_id"])
+        use = selectors.cited_source(self.kwargs["source_id"])
         if use is None:
             raise Http404("No published answer cites this source.")
-        return super().get_context_data(use=use, **kwargs)
+        page = _page(Paginator(use.publication_ids, SOURCE_ANSWERS_PAGE_SIZE), self.request)
+        selectors.attach_citing_claims([use], publication_ids=page.object_list)
+        return super().get_context_data(use=use, page_obj=page, **kwargs)
+
+
+def _page(paginator: Paginator, request: HttpRequest):
+    """The page that ?page= names (the first without one); 404 for any other value."""
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page.") from None
 
 
 @require_safe

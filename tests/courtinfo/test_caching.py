@@ -31,6 +31,7 @@ def _public_urls(publication) -> list[str]:
         "/sources/",
         "/feed/",
         "/sitemap.xml",
+        "/sitemap-questions.xml",
         "/api/answers/",
         f"/api/answers/{publication.answer_id}/",
     ]
@@ -76,7 +77,7 @@ def test_public_pages_carry_headers_a_cdn_can_honour(client, publication, settin
 
 def test_a_withdrawn_answer_is_never_served_from_the_cache(client, publication):
     urls = _public_urls(publication)
-    listing = ["/", "/missouri/", "/sources/", "/sitemap.xml", "/api/answers/"]
+    listing = ["/", "/missouri/", "/sources/", "/sitemap-questions.xml", "/api/answers/"]
     for url in urls:
         assert client.get(url).status_code == 200, url
     for url in listing:
