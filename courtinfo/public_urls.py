@@ -7,11 +7,18 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from courtinfo import api, views
-from courtinfo.caching import cache_public_page as cached
+from courtinfo.caching import cache_public_page
+from courtinfo.db_router import reads_from_replica
 from courtinfo.feeds import PublicationFeed
 from courtinfo.sitemaps import sitemaps
 
 app_name = "public"
+
+
+def cached(view):
+    """Served from the cache of rendered pages; on a miss, read from the replica if there is one."""
+    return reads_from_replica(cache_public_page(view))
+
 
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),

@@ -92,15 +92,26 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections (seconds a connection is kept), checked before reuse so a restarted
+# database costs one reconnect rather than one failed request. 0 opens one per request.
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'courtinfo.sqlite3'}",
-        # Persistent connections in production, checked before reuse so a restarted database
-        # costs one reconnect rather than one failed request.
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_max_age=DATABASE_CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
+# A read-only copy of the database (streaming replication): the public pages read from it, the
+# admin and the workflow never do (courtinfo.db_router). Tests treat it as the primary's mirror.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["courtinfo.db_router.PublicReadRouter"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Keep the default test database in memory but make the dev file wait for writers.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -122,6 +133,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("COURTINFO_CACHE_MAX_ENTRIES", "3000"))},
         }
     }
+
+# Sessions (the admin's only) live in the database, through the shared cache when there is one:
+# any app server can answer any request, and none keeps state of its own.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Public pages in caches (courtinfo.caching) ---------------------------------------------------
 # Rendered pages are kept in this cache under the generation of what is live, so a withdrawal
