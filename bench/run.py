@@ -253,6 +253,7 @@ CACHED = {
     "api detail",
     "feed",
     "sitemap",
+    "sitemap section",
 }
 
 
@@ -277,6 +278,11 @@ def _pages(answer: Answer) -> list[tuple[str, str, bool]]:
         ("api detail", reverse("public:api-answer", args=[answer.pk]), False),
         ("feed", reverse("public:feed"), False),
         ("sitemap", reverse("public:sitemap"), False),
+        (
+            "sitemap section",
+            reverse("public:sitemap-section", kwargs={"section": "questions"}),
+            False,
+        ),
         ("admin answer change", reverse("admin:courtinfo_answer_change", args=[answer.pk]), True),
         ("admin answer changelist", reverse("admin:courtinfo_answer_changelist"), True),
         ("admin claim changelist", reverse("admin:claims_claim_changelist"), True),
@@ -331,7 +337,10 @@ def _bench_requests(answer: Answer, users: dict, options: Options, rows: list[Ro
 
     for _ in range(options.warmup):
         floor()
-    rows.append(_measure("floor: bare view", floor, floor, options))
+    samples = [_timed_with_cpu(floor) for _ in range(options.iterations)]
+    row = _row("floor: bare view", "floor", [w for w, _ in samples], 0, [c for _, c in samples])
+    row.floor_ms, row.ratio = row.median_ms, 1.0
+    rows.append(row)
     for name, url, as_staff in _pages(answer):
         client = staff if as_staff else public
 

@@ -42,9 +42,11 @@ def live_publication_list() -> QuerySet[Publication]:
 
 
 def live_publication(*, jurisdiction_slug: str, question_slug: str) -> Publication | None:
+    # The search text repeats the payload's words; a page renders the payload alone.
     return (
         live_publications()
         .filter(jurisdiction__slug=jurisdiction_slug, question_slug=question_slug)
+        .defer("body_text")
         .first()
     )
 
