@@ -1,10 +1,10 @@
 """Rendered public pages kept in the cache framework, keyed by the generation of what is live.
 
 A public page is a function of the live publications, the jurisdictions, the language, the demo
-flag and its own address. The database counts changes to what is live (`LiveGeneration`, bumped
-by triggers in the writing transaction), so a key built from that count is never served once an
-answer is withdrawn or republished: the next request reads the new count and misses. Old entries
-are never purged; they age out of the cache.
+flag, the date (answers fall due for review) and its own address. The database counts changes to
+what is live (`LiveGeneration`, bumped by triggers in the writing transaction), so a key built
+from that count is never served once an answer is withdrawn or republished: the next request reads
+the new count and misses. Old entries are never purged; they age out of the cache.
 
 Conditional GET is Django's ConditionalGetMiddleware: each stored response carries its ETag
 (computed once, when it is stored) and its Last-Modified, and the middleware answers 304.
@@ -18,6 +18,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -36,7 +37,9 @@ def page_key(request: HttpRequest, generation: int) -> str:
     # The absolute address: pages name their own host and scheme (canonical links, API URLs).
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     demo = int(bool(settings.COURTINFO_DEMO))
-    return f"{KEY_PREFIX}:{generation}:{demo}:{get_language()}:{address}"
+    # Today's date too: a page says when an answer is due for re-review, which turns with the day.
+    today = timezone.localdate().isoformat()
+    return f"{KEY_PREFIX}:{generation}:{demo}:{get_language()}:{today}:{address}"
 
 
 def set_last_modified(response: HttpResponse, moment) -> HttpResponse:

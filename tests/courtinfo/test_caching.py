@@ -1,5 +1,7 @@
 """The cache of rendered public pages: served again until what is live changes, never after."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -185,3 +187,13 @@ def test_the_language_and_the_address_are_part_of_the_key():
     other_host = RequestFactory(HTTP_HOST="localhost").get("/missouri/?topic=courts")
     with translation.override("en"):
         assert page_key(other_host, 7) != english
+
+
+def test_a_page_cached_yesterday_is_rendered_again_today(client, publication, time_machine):
+    url = publication.get_absolute_url()
+    time_machine.move_to(publication.review_due_on - datetime.timedelta(days=1))
+    assert "Due for re-review" not in client.get(url).content.decode()
+
+    time_machine.move_to(publication.review_due_on + datetime.timedelta(days=1))
+
+    assert "Due for re-review" in client.get(url).content.decode()
