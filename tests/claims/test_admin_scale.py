@@ -11,7 +11,7 @@ from claims.admin_content import AnswerAdmin
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.models import Claim
 from courtinfo.models import Answer
-from tests.factories import AnswerFactory, ClaimFactory
+from tests.factories import AnswerFactory, CitationFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,20 @@ def test_postgresql_plans_the_history_lookup_on_an_index():
 
     assert "Index" in plan and "reversion_version" in plan, plan
     assert "Seq Scan on reversion_version" not in plan, plan
+
+
+def _answer_page_queries(client, claims: int) -> int:
+    answer = AnswerFactory()
+    for position in range(claims):
+        CitationFactory(claim=ClaimFactory(answer=answer, position=position))
+    url = f"/admin/courtinfo/answer/{answer.pk}/change/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_answer_page_costs_the_same_queries_whatever_its_claims(client, superuser):
+    client.force_login(superuser)
+
+    assert _answer_page_queries(client, 1) == _answer_page_queries(client, 12)
