@@ -21,7 +21,7 @@ _public_read = contextvars.ContextVar("courtinfo_public_read", default=False)
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return bool(settings.COURTINFO_READ_FROM_REPLICA)
 
 
 def reads_from_replica(view):

@@ -111,6 +111,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
         test_options={"MIRROR": "default"},
     )
+COURTINFO_READ_FROM_REPLICA = "replica" in DATABASES
 DATABASE_ROUTERS = ["courtinfo.db_router.PublicReadRouter"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Keep the default test database in memory but make the dev file wait for writers.

@@ -10,7 +10,6 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from courtinfo import db_router
 from courtinfo.db_router import REPLICA, PublicReadRouter, reads_from_replica
 from courtinfo.models import Publication
 from tests.factories import PublicationFactory
@@ -19,8 +18,8 @@ router = PublicReadRouter()
 
 
 @pytest.fixture
-def replica(monkeypatch):
-    monkeypatch.setattr(db_router, "replica_configured", lambda: True)
+def replica(settings):
+    settings.COURTINFO_READ_FROM_REPLICA = True
 
 
 def _read_inside(method: str, *, write_first: bool = False) -> str | None:
@@ -60,8 +59,8 @@ def test_writes_always_go_to_the_primary(replica):
     assert router.db_for_write(Publication) == DEFAULT_DB_ALIAS
 
 
-def test_without_a_replica_every_read_is_the_primarys(monkeypatch):
-    monkeypatch.setattr(db_router, "replica_configured", lambda: False)
+def test_without_a_replica_every_read_is_the_primarys(settings):
+    settings.COURTINFO_READ_FROM_REPLICA = False
     assert _read_inside("get") is None
 
 
@@ -84,8 +83,8 @@ on_both = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, R
 
 
 @pytest.fixture
-def replica_connection(monkeypatch):
-    monkeypatch.setattr(db_router, "replica_configured", lambda: True)
+def replica_connection(settings):
+    settings.COURTINFO_READ_FROM_REPLICA = True
     return connections[REPLICA]
 
 
