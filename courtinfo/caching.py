@@ -13,6 +13,7 @@ Conditional GET is Django's ConditionalGetMiddleware: each stored response carri
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from courtinfo.models import LiveGeneration
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "courtinfo.page"
 _GENERATION_SQL = f"SELECT value FROM {LiveGeneration._meta.db_table} WHERE id = 1"  # noqa: S608
@@ -91,6 +94,15 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
+def _cache_call(method, *args):
+    # The cache only saves renders: when it cannot be reached the page is rendered, not refused.
+    try:
+        return method(*args)
+    except Exception:
+        logger.warning("The page cache could not be reached.", exc_info=True)
+        return None
+
+
 def cache_public_page(view):
     """Serve the view from the cache of rendered pages; fill it on a miss."""
 
@@ -103,7 +115,7 @@ def cache_public_page(view):
         generation = live_generation()
         key = page_key(request, generation) if generation is not None else None
         if key is not None:
-            stored = cache.get(key)
+            stored = _cache_call(cache.get, key)
             if stored is not None:
                 return _from_store(stored)
         response = view(request, *args, **kwargs)
@@ -115,7 +127,7 @@ def cache_public_page(view):
         # Computed once, here; ConditionalGetMiddleware keeps an ETag it finds.
         set_response_etag(response)
         if key is not None and _storable(response):
-            cache.set(key, _stored(response), settings.COURTINFO_PAGE_CACHE_SECONDS)
+            _cache_call(cache.set, key, _stored(response), settings.COURTINFO_PAGE_CACHE_SECONDS)
         return response
 
     return cached_view

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -197,3 +198,17 @@ def test_a_page_cached_yesterday_is_rendered_again_today(client, publication, ti
     time_machine.move_to(publication.review_due_on + datetime.timedelta(days=1))
 
     assert "Due for re-review" in client.get(url).content.decode()
+
+
+def test_an_unreachable_cache_costs_renders_not_pages(client, publication, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    cache = caches["default"]
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+
+    response = client.get(publication.get_absolute_url())
+
+    assert response.status_code == 200
+    assert publication.question_text in response.content.decode()
