@@ -71,6 +71,8 @@ test: lint
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
 
 # Timings with ratios to the framework floor, on a throwaway database that DATABASE_URL picks
-# (SQLite when unset). BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick --json var/bench.json".
+# (SQLite when unset). BENCH_SCALE=small|medium|national picks the data (medium when unset); the
+# figures go to var/bench.json. BENCH_ARGS passes options, e.g. BENCH_ARGS=--compare to print the
+# previous run's figures beside the new ones.
 bench: install
 	@$(DEV_ENV) $(PY) -m bench.run $(BENCH_ARGS)

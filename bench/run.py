@@ -1,9 +1,17 @@
-"""`make bench`: time pages, admin, import and publishing, each against the framework floor."""
+"""`make bench`: time pages, admin, import and publishing, each against the framework floor.
+
+`BENCH_SCALE` picks the data and the number of runs: `small` (two jurisdictions, a few runs: CI,
+seconds), `medium` (eleven jurisdictions, the default) or `national` (the seed for every state and
+DC: 51 documents, 1,020 published answers). Each page is timed alternately with the bare view, so
+its ratio compares two figures taken under the same load; cached pages are timed warm (the cache
+filled) and cold (the cache emptied before every request).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import platform
@@ -38,6 +46,10 @@ class Row:
     queries: int
     samples: int
     ratio: float | None = None
+    # CPU time of this process (median), beside the wall time above.
+    cpu_ms: float | None = None
+    # The bare view's median, timed alternately with this row's requests.
+    floor_ms: float | None = None
 
 
 @dataclass
@@ -45,6 +57,15 @@ class Options:
     iterations: int
     warmup: int
     states: int
+    scale: str = "medium"
+
+
+# (iterations, warm-up runs, jurisdictions besides Missouri; None: every state and DC)
+SCALES = {
+    "small": (5, 1, 1),
+    "medium": (50, 5, 10),
+    "national": (30, 3, None),
+}
 
 
 def _p95(samples: list[float]) -> float:
@@ -52,7 +73,9 @@ def _p95(samples: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def _row(name: str, kind: str, samples_ms: list[float], queries: int) -> Row:
+def _row(
+    name: str, kind: str, samples_ms: list[float], queries: int, cpu_ms: list[float] | None = None
+) -> Row:
     return Row(
         name=name,
         kind=kind,
@@ -60,6 +83,7 @@ def _row(name: str, kind: str, samples_ms: list[float], queries: int) -> Row:
         p95_ms=_p95(samples_ms),
         queries=queries,
         samples=len(samples_ms),
+        cpu_ms=statistics.median(cpu_ms) if cpu_ms else None,
     )
 
 
@@ -67,6 +91,14 @@ def _timed(call: Callable[[], object]) -> float:
     start = time.perf_counter_ns()
     call()
     return (time.perf_counter_ns() - start) / 1e6
+
+
+def _timed_with_cpu(call: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one call."""
+    cpu = time.process_time_ns()
+    start = time.perf_counter_ns()
+    call()
+    return (time.perf_counter_ns() - start) / 1e6, (time.process_time_ns() - cpu) / 1e6
 
 
 # --- the data: the seed for Missouri and a renamed copy per extra state, all published.
@@ -109,6 +141,21 @@ def _users() -> dict:
     return users
 
 
+def _other_states(options: Options) -> list[str]:
+    """Codes of the jurisdictions besides Missouri that get the seed."""
+    if options.scale != "national":
+        return list(EXTRA_STATES[: options.states])
+    from courtinfo.models import Jurisdiction
+
+    kinds = [Jurisdiction.Kind.STATE, Jurisdiction.Kind.DISTRICT]
+    return list(
+        Jurisdiction.objects.filter(kind__in=kinds)
+        .exclude(code="MO")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
 def _bench_imports(options: Options, rows: list[Row]) -> None:
     """The seed for Missouri first (counted), then each extra state (timed); then re-imports."""
     from django.db import connection
@@ -117,7 +164,7 @@ def _bench_imports(options: Options, rows: list[Row]) -> None:
     from claims.importer.parse import parse_document
 
     missouri = _seed_for("MO")
-    others = [_seed_for(code) for code in EXTRA_STATES[: options.states]]
+    others = [_seed_for(code) for code in _other_states(options)]
     # Loads the sentence tokenizer and the citation patterns, which a running site has done.
     parse_document(missouri[0], name=missouri[1])
     with CaptureQueriesContext(connection) as fresh_queries:
@@ -194,17 +241,31 @@ def _second_version(users: dict) -> Answer:
 
 # --- requests
 
+# Pages served from the cache of rendered pages: timed warm and cold.
+CACHED = {
+    "home",
+    "jurisdiction",
+    "question",
+    "history",
+    "compare",
+    "sources",
+    "api list",
+    "api detail",
+    "feed",
+    "sitemap",
+    "sitemap section",
+}
+
 
 def _pages(answer: Answer) -> list[tuple[str, str, bool]]:
     """(name, URL, as the reviewer) for every measured request."""
     from django.urls import reverse
 
-    from bench.urls import FLOOR_TEMPLATE_URL, FLOOR_URL
+    from bench.urls import FLOOR_TEMPLATE_URL
 
     publication = answer.live_publication
     slugs = [publication.jurisdiction.slug, publication.question_slug]
     return [
-        ("floor: bare view", FLOOR_URL, False),
         ("floor: base.html", FLOOR_TEMPLATE_URL, False),
         ("home", reverse("public:home"), False),
         ("jurisdiction", reverse("public:jurisdiction", args=slugs[:1]), False),
@@ -217,39 +278,92 @@ def _pages(answer: Answer) -> list[tuple[str, str, bool]]:
         ("api detail", reverse("public:api-answer", args=[answer.pk]), False),
         ("feed", reverse("public:feed"), False),
         ("sitemap", reverse("public:sitemap"), False),
+        (
+            "sitemap section",
+            reverse("public:sitemap-section", kwargs={"section": "questions"}),
+            False,
+        ),
         ("admin answer change", reverse("admin:courtinfo_answer_change", args=[answer.pk]), True),
         ("admin answer changelist", reverse("admin:courtinfo_answer_changelist"), True),
+        ("admin claim changelist", reverse("admin:claims_claim_changelist"), True),
     ]
 
 
-def _bench_requests(answer: Answer, users: dict, options: Options, rows: list[Row]) -> None:
+def _measure(
+    name: str,
+    get: Callable[[], object],
+    floor: Callable[[], object],
+    options: Options,
+    *,
+    before: Callable[[], object] | None = None,
+) -> Row:
+    """`get` timed `options.iterations` times, each time right after one request to the floor."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    public, staff = Client(), Client()
+    if before is not None:
+        before()
+    # Counted apart from the timed runs: capturing SQL slows every query down a little.
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    # Read now: the next request empties the connection's query log.
+    queries = len(captured)
+    floor_ms, wall_ms, cpu_ms = [], [], []
+    for _ in range(options.iterations):
+        floor_ms.append(_timed(floor))
+        if before is not None:
+            before()
+        wall, cpu = _timed_with_cpu(get)
+        wall_ms.append(wall)
+        cpu_ms.append(cpu)
+    kind = "floor" if name.startswith("floor") else "request"
+    row = _row(name, kind, wall_ms, queries, cpu_ms)
+    row.floor_ms = statistics.median(floor_ms)
+    row.ratio = row.median_ms / row.floor_ms
+    return row
+
+
+def _bench_requests(answer: Answer, users: dict, options: Options, rows: list[Row]) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+
+    from bench.urls import FLOOR_URL
+
+    public, staff, bare = Client(), Client(), Client()
     staff.force_login(users["reviewer"])
-    floor = None
+
+    def floor():
+        return bare.get(FLOOR_URL)
+
+    for _ in range(options.warmup):
+        floor()
+    samples = [_timed_with_cpu(floor) for _ in range(options.iterations)]
+    row = _row("floor: bare view", "floor", [w for w, _ in samples], 0, [c for _, c in samples])
+    row.floor_ms, row.ratio = row.median_ms, 1.0
+    rows.append(row)
     for name, url, as_staff in _pages(answer):
         client = staff if as_staff else public
-        for _ in range(options.warmup):
+
+        def get(client=client, url=url, name=name):
             response = client.get(url)
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {url} answered {response.status_code}, not 200")
-        # Counted apart from the timed runs: capturing SQL slows every query down a little.
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        # Read now: the next request empties the connection's query log.
-        queries = len(captured)
-        samples = [
-            _timed(lambda client=client, url=url: client.get(url))
-            for _ in range(options.iterations)
-        ]
-        kind = "floor" if name.startswith("floor") else "request"
-        row = _row(name, kind, samples, queries)
-        floor = floor or row.median_ms
-        row.ratio = row.median_ms / floor
-        rows.append(row)
+            return response
+
+        for _ in range(options.warmup):
+            get()
+        if name in CACHED:
+            rows.append(_measure(f"{name} (warm)", get, floor, options))
+            rows.append(_measure(f"{name} (cold)", get, floor, options, before=cache.clear))
+        else:
+            rows.append(_measure(name, get, floor, options))
+
+
+def _analyze(connection) -> None:
+    """Fresh planner statistics, as autovacuum would have them on a running site."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # --- the run
@@ -279,6 +393,9 @@ def run(options: Options) -> tuple[list[Row], dict]:
     # A production-like request path: no debug pages, no query log. The test environment's
     # template instrumentation is left off on purpose (it copies every template context).
     settings.DEBUG = False
+    # A log line per request and per workflow event would bury the table.
+    for name in ("courtinfo.requests", "claims.events"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     settings.ROOT_URLCONF = "bench.urls"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     directory = _throwaway_database(connection)
@@ -290,6 +407,7 @@ def run(options: Options) -> tuple[list[Row], dict]:
         _bench_imports(options, rows)
         _bench_publishing(users, rows)
         answer = _second_version(users)
+        _analyze(connection)
         request_rows: list[Row] = []
         _bench_requests(answer, users, options, request_rows)
         from courtinfo.models import Publication
@@ -300,7 +418,8 @@ def run(options: Options) -> tuple[list[Row], dict]:
             "django": django.get_version(),
             "iterations": options.iterations,
             "warmup": options.warmup,
-            "jurisdictions": 1 + min(options.states, len(EXTRA_STATES)),
+            "scale": options.scale,
+            "jurisdictions": 1 + len(_other_states(options)),
             "published_answers": Publication.objects.live().count(),
         }
     finally:
@@ -322,71 +441,123 @@ def _server_version(connection) -> str:
     return ""
 
 
-def render_table(rows: list[Row], info: dict) -> str:
+def _number(value: float | None, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def render_table(rows: list[Row], info: dict, previous: dict | None = None) -> str:
+    """One table; with `previous` (an earlier run's JSON), its median and ratio beside each row."""
+    before = {row["name"]: row for row in (previous or {}).get("rows", [])}
     lines = [
         f"courtinfo benchmark: {info['database']}, Python {info['python']}, "
         f"Django {info['django']}",
-        f"{info['iterations']} timed requests per row after {info['warmup']} warm-up; "
-        f"{info['jurisdictions']} jurisdictions, {info['published_answers']} published answers; "
-        f"{info['seconds']} s in all",
+        f"scale {info.get('scale', '—')}: {info['iterations']} timed requests per row after "
+        f"{info['warmup']} warm-up; {info['jurisdictions']} jurisdictions, "
+        f"{info['published_answers']} published answers; {info['seconds']} s in all",
         "",
-        f"{'name':<26} {'median ms':>10} {'p95 ms':>10} {'×floor':>8} {'queries':>8}",
     ]
+    header = (
+        f"{'name':<26} {'median ms':>10} {'p95 ms':>10} {'cpu ms':>8} {'floor ms':>9} "
+        f"{'×floor':>8} {'queries':>8}"
+    )
+    if previous is not None:
+        header += f" {'was ms':>9} {'was ×':>7}"
+    lines.append(header)
     for row in rows:
-        ratio = f"{row.ratio:.1f}" if row.ratio is not None else "—"
-        lines.append(
-            f"{row.name:<26} {row.median_ms:>10.2f} {row.p95_ms:>10.2f} {ratio:>8} {row.queries:>8}"
+        line = (
+            f"{row.name:<26} {row.median_ms:>10.2f} {row.p95_ms:>10.2f} "
+            f"{_number(row.cpu_ms, '.2f'):>8} {_number(row.floor_ms, '.3f'):>9} "
+            f"{_number(row.ratio, '.1f'):>8} {row.queries:>8}"
         )
+        if previous is not None:
+            old = before.get(row.name, {})
+            line += (
+                f" {_number(old.get('median_ms'), '.2f'):>9} {_number(old.get('ratio'), '.1f'):>7}"
+            )
+        lines.append(line)
     lines += [
         "",
-        "×floor: median over the median of the bare view through the same middleware.",
+        "×floor: median over the median of the bare view, timed alternately with the row's "
+        "requests (floor ms).",
+        "warm: the page cache filled; cold: emptied before every request. cpu ms: this process.",
         "Import rows parse and load the 20-question seed; publish_answer is one answer's "
         "publication.",
     ]
+    if previous is not None:
+        lines.append(
+            f"was: the previous run ({previous.get('scale', '—')} scale, "
+            f"{previous.get('database', '—')})."
+        )
     return "\n".join(lines)
 
 
-def parse_args(argv: list[str] | None) -> tuple[Options, Path | None]:
+DEFAULT_JSON = Path("var") / "bench.json"
+
+
+def parse_args(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
     parser = argparse.ArgumentParser(
         prog="make bench",
         description="Time the public pages, the admin, the import and publishing on a throwaway "
-        "database, with ratios to the framework floor measured in the same run.",
+        "database, with ratios to the framework floor measured in the same run. BENCH_SCALE "
+        f"picks the data: {', '.join(SCALES)} (medium when unset).",
     )
-    parser.add_argument("--iterations", type=int, default=50, help="timed runs per row (50)")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed runs per row first (5)")
+    parser.add_argument("--iterations", type=int, help="timed runs per row")
+    parser.add_argument("--warmup", type=int, help="untimed runs per row first")
     parser.add_argument(
         "--states",
         type=int,
-        default=10,
-        help=f"jurisdictions besides Missouri that get the seed (10, at most {len(EXTRA_STATES)})",
+        help=f"jurisdictions besides Missouri that get the seed (at most {len(EXTRA_STATES)}; "
+        "BENCH_SCALE=national takes every state)",
+    )
+    parser.add_argument("--quick", action="store_true", help="the small scale")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        default=DEFAULT_JSON,
+        help=f"write the numbers here ({DEFAULT_JSON})",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="3 runs per row, 1 warm-up, 1 extra state"
+        "--compare",
+        action="store_true",
+        help="print the previous run's figures (read from --json before it is rewritten) beside",
     )
-    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.iterations, args.warmup, args.states = 3, 1, 1
-    if args.iterations < 1 or args.warmup < 1 or not 0 <= args.states <= len(EXTRA_STATES):
+    scale = "small" if args.quick else os.environ.get("BENCH_SCALE") or "medium"
+    if scale not in SCALES:
+        parser.error(f"BENCH_SCALE is {scale!r}; choose one of {', '.join(SCALES)}")
+    iterations, warmup, states = SCALES[scale]
+    iterations = iterations if args.iterations is None else args.iterations
+    warmup = warmup if args.warmup is None else args.warmup
+    if args.states is not None:
+        states = args.states
+    states = len(EXTRA_STATES) if states is None else states
+    if iterations < 1 or warmup < 1 or not 0 <= states <= len(EXTRA_STATES):
         parser.error(
             f"--iterations and --warmup need at least 1; --states 0 to {len(EXTRA_STATES)}"
         )
-    return Options(args.iterations, args.warmup, args.states), args.json
+    return Options(iterations, warmup, states, scale), args.json, args.compare
 
 
 def main(argv: list[str] | None = None) -> int:
-    options, json_path = parse_args(argv)
+    options, json_path, compare = parse_args(argv)
+    previous = None
+    if compare:
+        if not json_path.exists():
+            print(f"--compare: no previous run in {json_path}", file=sys.stderr)
+            return 2
+        previous = json.loads(json_path.read_text(encoding="utf-8"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "courtinfo.settings")
     import django
 
     django.setup()
     rows, info = run(options)
-    print(render_table(rows, info))
-    if json_path is not None:
-        json_path.write_text(
-            json.dumps({**info, "rows": [asdict(row) for row in rows]}, indent=2) + "\n",
-            encoding="utf-8",
-        )
+    print(render_table(rows, info, previous))
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(
+        json.dumps({**info, "rows": [asdict(row) for row in rows]}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -27,6 +27,7 @@ from claims import (
     named_laws,
     workflow,
 )
+from claims.admin_paginator import EstimatedCountPaginator
 from claims.admin_views import (
     EditorialAdmin,
     ReadOnlyAdmin,
@@ -128,6 +129,10 @@ VERIFICATION_FIELDS = ["author", "verified_by", "verified_at", "note", "updated_
 
 @admin.register(Claim)
 class ClaimAdmin(EditorialAdmin):
+    # A national list: no count of the whole table beside the filtered one, and an estimate for
+    # an unfiltered list of a large table (claims.admin_paginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = [
         "short_text",
         "question",

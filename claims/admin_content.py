@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from reversion.models import Version
 
 from claims import admin_import, workflow
+from claims.admin_paginator import EstimatedCountPaginator
 from claims.admin_views import (
     EditorialAdmin,
     ReadOnlyAdmin,
@@ -210,6 +211,10 @@ class ClaimInline(admin.TabularInline):
 
 @admin.register(Answer)
 class AnswerAdmin(EditorialAdmin):
+    # A national list: no count of the whole table beside the filtered one, and an estimate for
+    # an unfiltered list of a large table (claims.admin_paginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = [
         "question_text",
         "jurisdiction",

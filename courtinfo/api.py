@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from courtinfo import selectors
+from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.filters import PublicationFilter
 from courtinfo.models import Publication
-from courtinfo.views import _etag, public_headers, revalidate
 
 PAGE_SIZE = 50
 
@@ -66,9 +66,7 @@ def answer_list(request: HttpRequest) -> JsonResponse:
         "results": [_summary(p, request) for p in page.object_list],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    etag = _etag(response.content)
-    public_headers(response, etag=etag)
-    return revalidate(request, etag=etag, response=response) or response
+    return public_cache_headers(response)
 
 
 @require_safe
@@ -89,9 +87,6 @@ def answer_detail(request: HttpRequest, answer_id: int) -> JsonResponse:
             status=410,
             json_dumps_params={"ensure_ascii": False},
         )
-    etag = _etag("api", publication.pk)
-    not_modified = revalidate(request, etag=etag, last_modified=publication.published_at)
-    if not_modified is not None:
-        return public_headers(not_modified, etag=etag, last_modified=publication.published_at)
     response = JsonResponse(publication.payload, json_dumps_params={"ensure_ascii": False})
-    return public_headers(response, etag=etag, last_modified=publication.published_at)
+    set_last_modified(response, publication.published_at)
+    return public_cache_headers(response)

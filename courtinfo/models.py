@@ -659,3 +659,17 @@ class ProblemReport(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in self.CLOSED
+
+
+class LiveGeneration(models.Model):
+    """A counter of changes to what the public sees; cached pages are keyed by it.
+
+    Database triggers bump it in the transaction that changes an answer's live publication or its
+    withdrawal, or any jurisdiction (migration courtinfo 0010), whoever writes: the workflow, a
+    queryset update, raw SQL. A reader that sees the new value sees the change with it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from courtinfo.models import Answer, Jurisdiction, Publication
@@ -43,9 +44,11 @@ def live_publication_list() -> QuerySet[Publication]:
 
 
 def live_publication(*, jurisdiction_slug: str, question_slug: str) -> Publication | None:
+    # The search text repeats the payload's words; a page renders the payload alone.
     return (
         live_publications()
         .filter(jurisdiction__slug=jurisdiction_slug, question_slug=question_slug)
+        .defer("body_text")
         .first()
     )
 
@@ -116,11 +119,9 @@ def publication_history(*, publication: Publication) -> list[Publication]:
     )
 
 
-def comparison(*, compare_key: str) -> list[Publication]:
+def comparison(*, compare_key: str) -> QuerySet[Publication]:
     """The live publications that answer the same question, one per jurisdiction, by name."""
-    return list(
-        live_publications().filter(compare_key=compare_key).order_by("jurisdiction__name", "id")
-    )
+    return live_publications().filter(compare_key=compare_key).order_by("jurisdiction__name", "id")
 
 
 def compared_jurisdictions(*, publication: Publication) -> list[str]:
@@ -242,33 +243,68 @@ class CitingClaim:
 
 
 @dataclass
-class SourceUse:
+class CitedSource:
+    """A source as first listed by a live publication, with the publications that cite it."""
+
     source: dict[str, Any]
+    publication_ids: list[int] = field(default_factory=list)
     claims: list[CitingClaim] = field(default_factory=list)
 
+    @property
+    def answer_count(self) -> int:
+        return len(self.publication_ids)
 
-def sources_with_claims() -> list[SourceUse]:
-    """Every source that a published claim cites, with those claims, by title."""
-    uses: dict[Any, SourceUse] = {}
-    publications = (
+
+def cited_sources() -> list[CitedSource]:
+    """Every source a live publication cites, by title then id, without decoding whole payloads.
+
+    Only each payload's list of sources is read (the database extracts it); the claims are read
+    later, for the sources of one page.
+    """
+    rows = (
         Publication.objects.live()
+        .order_by("jurisdiction__name", "position", "id")
+        .values_list("id", KeyTransform("sources", "payload"))
+    )
+    cited: dict[Any, CitedSource] = {}
+    for publication_id, sources in rows:
+        for source in sources or []:
+            entry = cited.setdefault(source["id"], CitedSource(source=source))
+            entry.publication_ids.append(publication_id)
+    return sorted(
+        cited.values(),
+        key=lambda entry: ((entry.source.get("title") or "").lower(), entry.source["id"]),
+    )
+
+
+def attach_citing_claims(entries: list[CitedSource], *, publication_ids=None, limit=None) -> None:
+    """Fill each entry's claims from the publications that cite it, in page order.
+
+    `publication_ids` restricts the publications read (one page of a source's answers);
+    `limit` stops at that many claims per source. Only the payloads needed are decoded.
+    """
+    wanted = {entry.source["id"]: entry for entry in entries}
+    ids = set(publication_ids) if publication_ids is not None else set()
+    if publication_ids is None:
+        for entry in entries:
+            ids.update(entry.publication_ids[: limit or None])
+    publications = (
+        Publication.objects.filter(pk__in=ids)
         .select_related("jurisdiction")
         .only("id", "question_slug", "question_text", "payload", "jurisdiction__slug")
         .order_by("jurisdiction__name", "position", "id")
     )
     for publication in publications:
         payload = publication.payload
-        sources = {s["id"]: s for s in payload.get("sources") or []}
         url = publication.get_absolute_url()
         jurisdiction = (payload.get("jurisdiction") or {}).get("name", "")
         for block in payload.get("blocks") or []:
             for claim in block.get("claims") or []:
                 for citation in claim.get("citations") or []:
-                    source = sources.get(citation.get("source"))
-                    if source is None:
+                    entry = wanted.get(citation.get("source"))
+                    if entry is None or (limit is not None and len(entry.claims) >= limit):
                         continue
-                    use = uses.setdefault(source["id"], SourceUse(source=source))
-                    use.claims.append(
+                    entry.claims.append(
                         CitingClaim(
                             text=claim.get("text", ""),
                             question_text=publication.question_text,
@@ -278,9 +314,8 @@ def sources_with_claims() -> list[SourceUse]:
                             passage=citation.get("passage"),
                         )
                     )
-    return sorted(uses.values(), key=lambda use: (use.source.get("title") or "").lower())
 
 
-def source_use(source_id: int) -> SourceUse | None:
-    """One source that a published claim cites, with those claims; None if none cites it."""
-    return next((use for use in sources_with_claims() if use.source["id"] == source_id), None)
+def cited_source(source_id: int) -> CitedSource | None:
+    """One source a live publication cites, with the publications citing it; None if none."""
+    return next((entry for entry in cited_sources() if entry.source["id"] == source_id), None)

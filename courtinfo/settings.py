@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the Host header: load balancers and container probes ask by address.
     "courtinfo.health.HealthCheckMiddleware",
+    # ETags and 304s for every GET that may be cached (never the admin's no-store pages).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,15 +92,27 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections (seconds a connection is kept), checked before reuse so a restarted
+# database costs one reconnect rather than one failed request. 0 opens one per request.
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'courtinfo.sqlite3'}",
-        # Persistent connections in production, checked before reuse so a restarted database
-        # costs one reconnect rather than one failed request.
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_max_age=DATABASE_CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
+# A read-only copy of the database (streaming replication): the public pages read from it, the
+# admin and the workflow never do (courtinfo.db_router). Tests treat it as the primary's mirror.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+COURTINFO_READ_FROM_REPLICA = "replica" in DATABASES
+DATABASE_ROUTERS = ["courtinfo.db_router.PublicReadRouter"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Keep the default test database in memory but make the dev file wait for writers.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -113,7 +127,34 @@ if os.environ.get("CACHE_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One cache per process; enough rendered pages for a national site's question pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("COURTINFO_CACHE_MAX_ENTRIES", "3000"))},
+        }
+    }
+
+# Sessions (the admin's only) live in the database, through the shared cache when there is one:
+# any app server can answer any request, and none keeps state of its own.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
+
+# --- Public pages in caches (courtinfo.caching) ---------------------------------------------------
+# Rendered pages are kept in this cache under the generation of what is live, so a withdrawal
+# is never served from it; entries of past generations age out after this many seconds.
+COURTINFO_PAGE_CACHE = "default"
+COURTINFO_PAGE_CACHE_SECONDS = int(os.environ.get("COURTINFO_PAGE_CACHE_SECONDS", "86400"))
+# Browsers and shared caches (a CDN): how long they may keep a page before asking again (an
+# ETag makes asking cheap), and how long a shared cache may serve it while it asks. A withdrawal
+# reaches readers behind a CDN after at most s-maxage + stale-while-revalidate seconds, unless
+# the CDN is told to purge.
+COURTINFO_PUBLIC_MAX_AGE = int(os.environ.get("COURTINFO_PUBLIC_MAX_AGE", "300"))
+COURTINFO_SHARED_MAX_AGE = int(os.environ.get("COURTINFO_SHARED_MAX_AGE", "300"))
+COURTINFO_STALE_WHILE_REVALIDATE = int(os.environ.get("COURTINFO_STALE_WHILE_REVALIDATE", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,20 +1,33 @@
-"""Sitemap of the public pages, with each answer's last publication date."""
+"""Sitemaps of the public pages, with each answer's last publication date.
+
+`/sitemap.xml` is an index; each section is paginated (`?p=N`) at no more than
+SITEMAP_LIMIT URLs, within the 50,000 URLs and 50 MB that search engines accept in one file.
+"""
 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from courtinfo import selectors
 from courtinfo.models import Publication
 
+SITEMAP_LIMIT = 5000
+
 
 class QuestionSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
+    limit = SITEMAP_LIMIT
 
     def items(self):
+        # A stable order: each page of the section lists the same answers until one changes.
         return selectors.live_publication_list().order_by("jurisdiction__name", "position", "id")
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate rather than every item's date.
+        return Publication.objects.live().aggregate(latest=Max("published_at"))["latest"]
 
     def location(self, item: Publication) -> str:
         return item.get_absolute_url()
@@ -26,6 +39,7 @@ class QuestionSitemap(Sitemap):
 class JurisdictionSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
+    limit = SITEMAP_LIMIT
 
     def items(self):
         return [j for j in selectors.jurisdiction_counts() if j.count]

@@ -2,58 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from courtinfo import search as fulltext
 from courtinfo import selectors
+from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.diff import diff_payloads
 from courtinfo.filters import PublicationFilter, TopicFilter
 from courtinfo.models import Publication
 
-PUBLIC_MAX_AGE = 300
 SEARCH_PAGE_SIZE = 20
 TOPIC_PAGE_SIZE = 100
-
-
-def _etag(*parts: object) -> str:
-    # Language and demo mode change the page, so they are part of its identity.
-    parts = (*parts, get_language(), settings.COURTINFO_DEMO)
-    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
-
-
-def revalidate(
-    request: HttpRequest,
-    *,
-    etag: str | None = None,
-    last_modified: datetime | None = None,
-    response: HttpResponse | None = None,
-) -> HttpResponse | None:
-    """A 304 when the browser's copy is current; otherwise None (before rendering)."""
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
-
-
-def public_headers(
-    response: HttpResponse, *, etag: str | None = None, last_modified: datetime | None = None
-) -> HttpResponse:
-    if etag:
-        response.headers["ETag"] = etag
-    if last_modified:
-        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
+# /sources/: sources a page, and the claims shown under each (its own page lists them all).
+SOURCES_PAGE_SIZE = 50
+CLAIMS_PER_SOURCE = 5
+# A comparison: jurisdictions a page (every state and territory would be one long page).
+COMPARE_PAGE_SIZE = 12
+# A source's page: the answers citing it, a page at a time.
+SOURCE_ANSWERS_PAGE_SIZE = 20
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -61,24 +36,17 @@ def _latest(*moments: datetime | None) -> datetime | None:
 
 
 class PublicPage(TemplateView):
-    """A page whose validator is its own content: cheap pages revalidate after rendering."""
+    """A page of published content: public cache headers and Last-Modified from its context.
+
+    ETags and 304s are ConditionalGetMiddleware's; whole pages are cached by courtinfo.caching.
+    """
 
     http_method_names = ["get", "head"]
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        response.render()
-        etag = _etag(hashlib.sha256(response.content).hexdigest())
-        public_headers(response, etag=etag, last_modified=context.get("last_modified"))
-        return (
-            revalidate(
-                self.request,
-                etag=etag,
-                last_modified=context.get("last_modified"),
-                response=response,
-            )
-            or response
-        )
+        set_last_modified(response, context.get("last_modified"))
+        return public_cache_headers(response)
 
 
 class HomeView(PublicPage):
@@ -163,7 +131,7 @@ def _gone_or_404(request: HttpRequest, jurisdiction_slug: str, question_slug: st
 
 
 class LivePublicationPage(TemplateView):
-    """A page about one live publication: 404 or 410 without one, 304 when the copy is current."""
+    """A page about one live publication: 404 or 410 without one."""
 
     http_method_names = ["get", "head"]
 
@@ -175,21 +143,15 @@ class LivePublicationPage(TemplateView):
             return self.without_live_publication(
                 request, kwargs["jurisdiction"], kwargs["question"]
             )
-        extra = self.page_data(publication)
-        etag = _etag(self.template_name, publication.pk, extra.get("compared"))
-        last_modified = publication.published_at
-        not_modified = revalidate(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            return public_headers(not_modified, etag=etag, last_modified=last_modified)
         context = self.get_context_data(
-            publication=publication, payload=publication.payload, **extra
+            publication=publication, payload=publication.payload, **self.page_data(publication)
         )
-        return public_headers(
-            self.render_to_response(context), etag=etag, last_modified=last_modified
-        )
+        response = self.render_to_response(context)
+        set_last_modified(response, publication.published_at)
+        return public_cache_headers(response)
 
     def page_data(self, publication: Publication) -> dict:
-        """What the page shows besides the publication; cheap parts only, read before the 304."""
+        """What the page shows besides the publication."""
         return {}
 
     def without_live_publication(self, request, jurisdiction_slug: str, question_slug: str):
@@ -200,7 +162,6 @@ class QuestionView(LivePublicationPage):
     template_name = "public/question.html"
 
     def page_data(self, publication: Publication) -> dict:
-        # The page also changes when the list of compared jurisdictions does: part of the ETag.
         return {"compared": selectors.compared_jurisdictions(publication=publication)}
 
 
@@ -217,7 +178,7 @@ class HistoryView(LivePublicationPage):
             raise Http404("No published answer here.")
         context = self.get_context_data(publication=withdrawn, withdrawn=withdrawn.answer)
         context["payload"] = context["versions"][0]["publication"].payload
-        return public_headers(self.render_to_response(context))
+        return public_cache_headers(self.render_to_response(context))
 
     def get_context_data(self, **kwargs):
         versions = []
@@ -273,13 +234,21 @@ class CompareView(PublicPage):
     template_name = "public/compare.html"
 
     def get_context_data(self, **kwargs):
-        publications = selectors.comparison(compare_key=kwargs["key"])
+        page = _page(
+            Paginator(selectors.comparison(compare_key=kwargs["key"]), COMPARE_PAGE_SIZE),
+            self.request,
+        )
+        publications = list(page.object_list)
         if not publications:
             raise Http404("Nothing published under this question.")
         return super().get_context_data(
             publications=publications,
+            page_obj=page,
             question_text=publications[0].question_text,
-            last_modified=max(p.published_at for p in publications),
+            # A withdrawal elsewhere moves the others up a page: the page changed then too.
+            last_modified=_latest(
+                max(p.published_at for p in publications), selectors.latest_withdrawal()
+            ),
             **kwargs,
         )
 
@@ -288,17 +257,31 @@ class SourcesView(PublicPage):
     template_name = "public/sources.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(uses=selectors.sources_with_claims(), **kwargs)
+        page = _page(Paginator(selectors.cited_sources(), SOURCES_PAGE_SIZE), self.request)
+        selectors.attach_citing_claims(page.object_list, limit=CLAIMS_PER_SOURCE)
+        return super().get_context_data(
+            uses=page.object_list, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
+        )
 
 
 class SourceView(PublicPage):
     template_name = "public/source.html"
 
     def get_context_data(self, **kwargs):
-        use = selectors.source_use(self.kwargs["source_id"])
+        use = selectors.cited_source(self.kwargs["source_id"])
         if use is None:
             raise Http404("No published answer cites this source.")
-        return super().get_context_data(use=use, **kwargs)
+        page = _page(Paginator(use.publication_ids, SOURCE_ANSWERS_PAGE_SIZE), self.request)
+        selectors.attach_citing_claims([use], publication_ids=page.object_list)
+        return super().get_context_data(use=use, page_obj=page, **kwargs)
+
+
+def _page(paginator: Paginator, request: HttpRequest):
+    """The page that ?page= names (the first without one); 404 for any other value."""
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page.") from None
 
 
 @require_safe

@@ -6,6 +6,7 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 from django.apps import apps
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from tests.factories import UserFactory
@@ -28,6 +29,15 @@ def _reference_data(request):
         request.getfixturevalue("transactional_db")
         _REFERENCE_DATA.create_reference_data(apps, DEFAULT_DB_ALIAS)
         _TRANSLATORS.create_groups(apps, DEFAULT_DB_ALIAS)
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    # Rendered pages are cached by the generation of what is live, which starts over in every
+    # test's database: a page cached by one test must not answer in the next.
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

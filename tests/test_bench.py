@@ -8,12 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import parse_args
+from bench.run import SCALES, main, parse_args
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = [
-    "floor: bare view",
-    "floor: base.html",
+CACHED = [
+    "home",
+    "jurisdiction",
+    "question",
+    "history",
+    "compare",
+    "sources",
+    "api list",
+    "api detail",
+    "feed",
+    "sitemap",
+    "sitemap section",
+]
+
+
+def _warm_and_cold(name: str) -> list[str]:
+    return [f"{name} (warm)", f"{name} (cold)"] if name in CACHED else [name]
+
+
+PAGES = [
     "home",
     "jurisdiction",
     "question",
@@ -25,8 +42,15 @@ REQUESTS = [
     "api detail",
     "feed",
     "sitemap",
+    "sitemap section",
     "admin answer change",
     "admin answer changelist",
+    "admin claim changelist",
+]
+REQUESTS = [
+    "floor: bare view",
+    "floor: base.html",
+    *[row for name in PAGES for row in _warm_and_cold(name)],
 ]
 OPERATIONS = ["import seed (fresh)", "import seed (unchanged)", "publish_answer"]
 
@@ -63,9 +87,11 @@ def test_quick_run_measures_every_request_and_operation(quick_run):
 def test_quick_run_prints_every_row_with_its_numbers(quick_run):
     stdout, numbers = quick_run
     for row in numbers["rows"]:
-        median, p95, ratio, queries = _printed_row(stdout, row["name"])
+        median, p95, cpu, floor, ratio, queries = _printed_row(stdout, row["name"])
         assert float(median) == pytest.approx(row["median_ms"], abs=0.01)
         assert float(p95) >= float(median)
+        assert cpu == ("—" if row["cpu_ms"] is None else f"{row['cpu_ms']:.2f}")
+        assert floor == ("—" if row["floor_ms"] is None else f"{row['floor_ms']:.3f}")
         assert ratio == ("—" if row["ratio"] is None else f"{row['ratio']:.1f}")
         assert int(queries) == row["queries"]
 
@@ -78,6 +104,17 @@ def test_quick_run_gives_every_request_a_positive_ratio_to_the_floor(quick_run):
     for row in requests:
         assert isinstance(row["ratio"], float) and row["ratio"] > 0, row
         assert row["median_ms"] > 0 and row["p95_ms"] >= row["median_ms"], row
+        # The floor beside each figure was timed in the same run, alternately with it.
+        assert row["floor_ms"] > 0 and row["cpu_ms"] > 0, row
+        assert row["ratio"] == pytest.approx(row["median_ms"] / row["floor_ms"]), row
+
+
+def test_quick_run_serves_warm_pages_with_the_generation_lookup_alone(quick_run):
+    _stdout, numbers = quick_run
+    queries = {row["name"]: row["queries"] for row in numbers["rows"]}
+    for name in CACHED:
+        assert queries[f"{name} (warm)"] == 1, name
+        assert queries[f"{name} (cold)"] > 1, name
 
 
 def test_quick_run_counts_queries_of_pages_but_none_for_the_floor(quick_run):
@@ -89,7 +126,8 @@ def test_quick_run_counts_queries_of_pages_but_none_for_the_floor(quick_run):
 
 def test_quick_run_reports_its_setup(quick_run):
     stdout, numbers = quick_run
-    assert numbers["iterations"] == 3
+    assert numbers["scale"] == "small"
+    assert numbers["iterations"] == SCALES["small"][0]
     assert numbers["jurisdictions"] == 2
     assert numbers["published_answers"] == 40
     assert numbers["database"].split()[0] in {"sqlite", "postgresql"}
@@ -100,3 +138,23 @@ def test_bench_refuses_zero_iterations(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--iterations", "0"])
     assert "--iterations" in capsys.readouterr().err
+
+
+def test_compare_prints_the_previous_run_beside_the_new_one(quick_run, tmp_path):
+    stdout, numbers = quick_run
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(numbers), encoding="utf-8")
+    from bench.run import Row, render_table
+
+    rows = [Row(**row) for row in numbers["rows"]]
+    table = render_table(rows, numbers, previous=numbers)
+
+    assert "was ms" in table and "was ×" in table
+    question = next(line for line in table.splitlines() if line.startswith("question (warm) "))
+    row = next(r for r in numbers["rows"] if r["name"] == "question (warm)")
+    assert question.split()[-2] == f"{row['median_ms']:.2f}"
+
+
+def test_compare_without_a_previous_run_says_so(tmp_path, capsys):
+    assert main(["--compare", "--json", str(tmp_path / "none.json")]) == 2
+    assert "no previous run" in capsys.readouterr().err

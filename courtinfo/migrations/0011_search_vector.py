@@ -77,7 +77,7 @@ def _run(statements_by_vendor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courtinfo", "0009_operations"),
+        ("courtinfo", "0010_live_generation"),
     ]
 
     operations = [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -120,6 +121,30 @@ def answer_document(payload: dict[str, Any]) -> AnswerDocument:
         published_at=isodatetime(payload.get("published_at")),
         due_for_review=review_due_on is not None and review_due_on <= timezone.localdate(),
     )
+
+
+@register.simple_tag
+def claim_spans(claims: list[ClaimView]) -> SafeString:
+    """A block's claims, each with its note references: the page's innermost loop, in Python."""
+    label = gettext("Note %(n)s")
+    spans = []
+    for claim in claims:
+        references = mark_safe(  # noqa: S308 (every part is escaped by format_html)
+            "".join(
+                format_html(
+                    '<sup class="note-ref"><a href="#note-{0}" aria-label="{1}">[{0}]</a></sup>',
+                    note.number,
+                    label % {"n": note.number},
+                )
+                for note in claim.notes
+            )
+        )
+        spans.append(
+            format_html(
+                '<span class="claim" id="claim-{}">{}</span>{}', claim.id, claim.text, references
+            )
+        )
+    return mark_safe(" ".join(spans))  # noqa: S308 (each span is escaped by format_html)
 
 
 def question_url(payload: dict[str, Any]) -> str:

@@ -325,12 +325,12 @@ def test_a_withdrawal_moves_the_last_modified_of_the_pages_that_listed_the_answe
 def test_sitemap_lists_live_questions_with_lastmod(client):
     publication = PublicationFactory()
 
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-questions.xml").content.decode()
 
     assert f"{publication.get_absolute_url()}</loc>" in body
     lastmod = timezone.localtime(publication.published_at).date().isoformat()
     assert f"<lastmod>{lastmod}</lastmod>" in body
-    assert "/missouri/</loc>" in body
+    assert "/missouri/</loc>" in client.get("/sitemap-jurisdictions.xml").content.decode()
 
 
 def test_robots_txt_points_to_sitemap_and_keeps_out_of_admin(client):
