@@ -73,7 +73,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0009_translated_claims"),
-        ("courtinfo", "0013_translation_publication_immutable"),
+        ("courtinfo", "0013_translation_triggers"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
