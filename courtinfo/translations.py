@@ -64,3 +64,60 @@ def localize(publications: list[Publication], language: str) -> list[Localized]:
     """Each English publication with its live translation into `language`, if any."""
     translated = live_translations({p.answer_id for p in publications}, language)
     return [Localized(english=p, translated=translated.get(p.answer_id)) for p in publications]
+
+
+def live_translation_at(
+    *, jurisdiction_slug: str, question_slug: str, language: str
+) -> TranslationPublication | None:
+    """The live translation of the live answer at this address, with that English publication.
+
+    One query: the English publication (`english_of`) comes with it, so a translated page costs
+    what its English page costs.
+    """
+    english = "live_translation__answer__live_publication"
+    return (
+        TranslationPublication.objects.filter(
+            language=language,
+            live_translation__isnull=False,
+            **{
+                f"{english}__jurisdiction__slug": jurisdiction_slug,
+                f"{english}__question_slug": question_slug,
+            },
+        )
+        .select_related(f"{english}__jurisdiction", "live_translation__answer")
+        .defer(f"{english}__body_text", f"{english}__search_document", "body_text")
+        .first()
+    )
+
+
+def english_of(translated: TranslationPublication) -> Publication:
+    return translated.live_translation.answer.live_publication
+
+
+def mark_language(
+    publications: list[Publication],
+    language: str,
+    *,
+    translated: dict[int, TranslationPublication] | None = None,
+) -> None:
+    """Give each listed publication its question and answer in `language`, or mark it English only.
+
+    The instances change in memory only (publications are never saved again): a page in Spanish
+    shows the Spanish text where a translation is live, the English where none is.
+    """
+    if language == ENGLISH:
+        return
+    if translated is None:
+        translated = live_translations({p.answer_id for p in publications}, language)
+    for publication in publications:
+        found = translated.get(publication.answer_id)
+        if found is None:
+            publication.english_only = True
+        else:
+            publication.question_text = found.payload["question"]["text"]
+            publication.payload = found.payload
+
+
+def marked(publications: list[Publication], language: str) -> list[Publication]:
+    mark_language(publications, language)
+    return publications
