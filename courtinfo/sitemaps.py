@@ -51,6 +51,7 @@ class JurisdictionSitemap(Sitemap):
 class TopicSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
+    limit = SITEMAP_LIMIT
 
     def items(self):
         return selectors.published_topics()

@@ -109,6 +109,7 @@ def test_sitemap_is_an_index_of_sections(client):
     assert _locs(body) == [
         "http://testserver/sitemap-questions.xml",
         "http://testserver/sitemap-jurisdictions.xml",
+        "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-pages.xml",
     ]
     for loc in _locs(body):

@@ -124,7 +124,8 @@ def test_the_topic_page_costs_the_same_queries_whatever_the_data_size(client, im
     small = queries()
     for n, code in enumerate(["MO", "KS", "IL", "IA", "NE"] * 5):
         _publish(f"Question {n}?", code=code, topic=immigration, position=n)
-    assert queries() == small <= 4
+    # Cold every time (publishing moves the live generation): the generation, then the page's own.
+    assert queries() == small <= 5
 
 
 def test_the_topic_page_is_last_modified_when_one_of_its_answers_is_withdrawn(client, immigration):
@@ -143,7 +144,9 @@ def test_the_sitemap_lists_every_published_topic(client, immigration):
     _publish("May courts share files?", topic=immigration)
     TopicFactory(name="Empty", slug="empty")
 
-    body = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-topics.xml" in index
+    body = client.get("/sitemap-topics.xml").content.decode()
 
     assert "http://testserver/topics/immigration/" in body
     assert "/topics/empty/" not in body
