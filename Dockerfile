@@ -19,6 +19,9 @@ COPY manage.py gunicorn.conf.py ./
 COPY courtinfo courtinfo
 COPY claims claims
 COPY templates templates
+COPY locale locale
+# The interface's Spanish (and any other) catalogs, compiled from the .po files.
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=compilemessages-only python manage.py compilemessages -v 0
 # Hashed, compressed copies for WhiteNoise; the key exists only for this step.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0
 

@@ -17,9 +17,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run serve test lint format demo bench
+.PHONY: install run serve test lint format demo bench messages
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed messages
 
 $(VENV)/.installed: requirements/dev.txt $(wildcard package-lock.json)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "courtinfo needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -28,6 +28,13 @@ $(VENV)/.installed: requirements/dev.txt $(wildcard package-lock.json)
 	@# axe-core is only for the accessibility test; without npm that test skips (and fails in CI).
 	@if [ -f package.json ] && command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 	@touch $@
+
+# The interface's translations: locale/<lang>/LC_MESSAGES/django.po, compiled to .mo files.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+messages: $(MESSAGES)
+
+locale/%.mo: locale/%.po $(VENV)/.installed
+	@$(DEV_ENV) $(PY) manage.py compilemessages -v 0
 
 demo: install
 	@mkdir -p var

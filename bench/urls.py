@@ -4,7 +4,9 @@ from functools import cache
 
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
-from django.urls import include, path
+from django.urls import path
+
+from courtinfo import urls as site_urls
 
 FLOOR_URL = "/bench/floor/"
 FLOOR_TEMPLATE_URL = "/bench/floor-template/"
@@ -27,5 +29,6 @@ def floor_template(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path(FLOOR_URL.strip("/") + "/", floor),
     path(FLOOR_TEMPLATE_URL.strip("/") + "/", floor_template),
-    path("", include("courtinfo.urls")),
+    # The site's own list, not an include: its language prefixes must stay at the root.
+    *site_urls.urlpatterns,
 ]

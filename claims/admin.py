@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from claims import (
     admin_content,  # noqa: F401  (registers the content models' admin)
     admin_reports,  # noqa: F401  (reader reports, scheduling, re-review, notifications)
+    admin_translations,  # noqa: F401  (registers the translators' admin)
     evidence,
     named_laws,
     workflow,

@@ -11,4 +11,5 @@ class ClaimsConfig(AppConfig):
         from claims import event_log, notifications, workflow  # noqa: F401 (event_log connects on import)
 
         workflow.connect_signals()
+        workflow.connect_translation_signals()
         notifications.connect_signals()

@@ -10,13 +10,21 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from claims.models import Citation, Claim, Review, Source, SourceCopy
+from claims.models import Citation, Claim, Review, Source, SourceCopy, TranslatedClaim
 from courtinfo.editing import workflow_writes
-from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
+from courtinfo.models import (
+    Answer,
+    Jurisdiction,
+    Publication,
+    Question,
+    Topic,
+    Translation,
+    TranslationPublication,
+)
 
 FORMAT = "courtinfo-content"
 VERSION = 1
-# In dependency order; an answer's live publication is the one forward reference.
+# In dependency order; the live publications of answers and translations are forward references.
 MODELS = [
     Jurisdiction,
     Topic,
@@ -27,6 +35,9 @@ MODELS = [
     Claim,
     Citation,
     Publication,
+    Translation,
+    TranslatedClaim,
+    TranslationPublication,
     Review,
 ]
 # People are named by username; their passwords never leave the database.

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from courtinfo.models import Answer, EditedModel, Publication, WriteOnceQuerySet
@@ -99,6 +100,42 @@ class Source(EditedModel):
 
 
 @reversion.register()
+class TranslatedClaim(EditedModel):
+    """One claim of a translation: its text in that language and the English it was made from.
+
+    It is outdated when the English claim's published text is no longer `source_text`.
+    """
+
+    translation = models.ForeignKey(
+        "courtinfo.Translation", on_delete=models.CASCADE, related_name="claims"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="translations")
+    text = models.TextField()
+    source_text = models.TextField(editable=False)
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    workflow_fields = frozenset({"source_text", "translator_id"})
+
+    class Meta:
+        ordering = ["translation", "claim__block", "claim__position", "claim"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation", "claim"], name="translated_claim_one_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.text).chars(80)
+
+
+@reversion.register()
 class Citation(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -147,6 +184,14 @@ class Review(models.Model):
         REOPEN = "reopen", _("Reopened by an edit")
         REVERT = "revert", _("Reverted")
         RECHECK = "recheck", _("Changed after it was checked")
+        # A translation's events: kept apart so that nothing counts them as the answer's own.
+        TRANSLATE = "translate", _("Translated")
+        TRANSLATION_SUBMIT = "translation_submit", _("Translation submitted")
+        TRANSLATION_CHANGES = "translation_changes", _("Translation sent back")
+        TRANSLATION_APPROVE = "translation_approve", _("Translation approved")
+        TRANSLATION_PUBLISH = "translation_publish", _("Translation published")
+        TRANSLATION_REOPEN = "translation_reopen", _("Translation reopened by an edit")
+        TRANSLATION_WITHDRAW = "translation_withdraw", _("Translation withdrawn")
         SCHEDULE = "schedule", _("Scheduled for publication")
         CONFIRM = "confirm_review", _("Re-reviewed, still correct")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -193,3 +194,40 @@ def body_text(payload: dict[str, Any]) -> str:
     lines = [payload["question"]["text"]]
     lines += [claim["text"] for block in payload["blocks"] for claim in block["claims"]]
     return "\n".join(lines)
+
+
+def translated_payload(
+    english,
+    *,
+    language: str,
+    question_text: str,
+    texts: dict[int, str],
+    version: int,
+    published_at: datetime.datetime,
+    approved_by,
+) -> dict[str, Any]:
+    """The English publication's payload with the question and every claim in `language`.
+
+    Citations, sources and quotes stay as they are: a quote is in the source's own language.
+    """
+    payload = copy.deepcopy(english.payload)
+    payload["question"]["text"] = question_text
+    english_texts = {}
+    for block in payload["blocks"]:
+        for claim in block["claims"]:
+            english_texts[str(claim["id"])] = claim["text"]
+            claim["text"] = texts[claim["id"]]
+    payload["language"] = language
+    payload["translation"] = {
+        "version": version,
+        "published_at": published_at.isoformat(),
+        "approved_by": display_name(approved_by),
+        "translates": {
+            "publication": english.pk,
+            "version": english.version,
+            "published_at": english.published_at.isoformat(),
+            # What each claim said in English, so a later English version shows what changed.
+            "texts": english_texts,
+        },
+    }
+    return payload

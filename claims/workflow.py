@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from claims import evidence, snapshot
-from claims.models import Citation, Claim, Review, Source, SourceCopy
+from claims.models import Citation, Claim, Review, Source, SourceCopy, TranslatedClaim
 from courtinfo.editing import workflow_is_writing, workflow_writes
-from courtinfo.models import Answer, Publication, Question
+from courtinfo.models import Answer, Publication, Question, Translation, TranslationPublication
 
 A = Answer.Status
 C = Claim.Status
@@ -44,6 +44,7 @@ class _Facts:
     text: str = ""
     block: int | None = None
     seen: Any = None
+    translation: Translation | None = None
     at: datetime.datetime | None = None
     _claims: list[Claim] | None = field(default=None, repr=False)
 
@@ -707,8 +708,17 @@ def _check(t: Transition, f: _Facts, *, status: str | None) -> None:
                 }
             )
         allowed = [A(s).label for s in A.values if s in t.sources]
+        if f.translation is not None:
+            message = _(
+                "This translation is %(status)s; only a translation that is %(allowed)s can be "
+                "%(done)s."
+            )
+        else:
+            message = _(
+                "This answer is %(status)s; only an answer that is %(allowed)s can be %(done)s."
+            )
         raise TransitionError(
-            _("This answer is %(status)s; only an answer that is %(allowed)s can be %(done)s.")
+            message
             % {"status": str(A(status).label).lower(), "allowed": _or_list(allowed), "done": t.done}
         )
     for rule in (*t.applies, *t.rules, *t.inputs):
@@ -988,18 +998,25 @@ def approve_answer(answer: Answer, *, by, note: str = "", seen: dict | str | Non
 
 
 def withdraw_answer(answer: Answer, *, by, reason: str) -> Answer:
-    """A live answer → withdrawn; its public page then answers 410 with the reason and date."""
-    return _answer_call(
-        "withdraw",
-        answer,
-        by,
-        note=reason,
-        live_publication=None,
-        withdrawn_reason=reason.strip(),
-        withdrawn_at=timezone.now(),
-        publish_at=None,
-        publish_scheduled_by=None,
-    )
+    """A live answer → withdrawn; its public page then answers 410 with the reason and date.
+
+    Its translations are withdrawn with it.
+    """
+    with transaction.atomic():
+        withdrawn = _answer_call(
+            "withdraw",
+            answer,
+            by,
+            note=reason,
+            live_publication=None,
+            withdrawn_reason=reason.strip(),
+            withdrawn_at=timezone.now(),
+            publish_at=None,
+            publish_scheduled_by=None,
+        )
+        with workflow_writes():
+            _withdraw_translations(withdrawn, by, reason)
+    return withdrawn
 
 
 def reopen_answer(answer: Answer, *, by, reason: str) -> Answer:
@@ -1462,6 +1479,452 @@ def connect_signals() -> None:
         post_save.connect(_content_saved, sender=model, dispatch_uid=f"reconcile-{model.__name__}")
         post_delete.connect(
             _content_deleted, sender=model, dispatch_uid=f"reconcile-del-{model.__name__}"
+        )
+
+
+# --- translations: one more table on the same engine. A translation translates the English
+# answer's live publication claim by claim; a translated claim is outdated when the English text
+# it was made from is no longer the published English text.
+
+TRANSLATION_TRANSITIONS: dict[str, Transition] = {}  # filled below, after its rules
+
+
+@dataclass(frozen=True)
+class TranslatedLine:
+    """One English claim of the published answer beside its translation (None: not yet made)."""
+
+    english: dict[str, Any]
+    translated: TranslatedClaim | None
+    block: dict[str, Any]
+
+    @property
+    def outdated(self) -> bool:
+        return self.translated is not None and self.translated.source_text != self.english["text"]
+
+    @property
+    def missing(self) -> bool:
+        return self.translated is None
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """Where a translation stands against the English publication the public reads now."""
+
+    translation: Translation
+    english: Publication | None
+    lines: list[TranslatedLine]
+
+    @property
+    def outdated(self) -> list[TranslatedLine]:
+        return [line for line in self.lines if line.outdated]
+
+    @property
+    def missing(self) -> list[TranslatedLine]:
+        return [line for line in self.lines if line.missing]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for line in self.lines if not line.missing and not line.outdated)
+
+
+def english_claims(publication: Publication) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The published English claims in reading order, each with its block."""
+    return [(claim, block) for block in publication.payload["blocks"] for claim in block["claims"]]
+
+
+def translation_state(translation: Translation) -> TranslationState:
+    """Each English claim of the live English publication with its translation, if any."""
+    english = translation.answer.live_publication
+    made = {tc.claim_id: tc for tc in translation.claims.all()}
+    lines = (
+        [
+            TranslatedLine(english=claim, translated=made.get(claim["id"]), block=block)
+            for claim, block in english_claims(english)
+        ]
+        if english is not None
+        else []
+    )
+    return TranslationState(translation=translation, english=english, lines=lines)
+
+
+def translation_content(translation: Translation) -> dict[str, Any]:
+    """What approving a translation covers: the question and every translated claim."""
+    return {
+        "language": translation.language,
+        "question": translation.question_text,
+        "claims": {
+            str(tc.claim_id): {"text": tc.text, "source_text": tc.source_text}
+            for tc in translation.claims.order_by("claim_id")
+        },
+    }
+
+
+def _english_is_live(f: _Facts) -> str | None:
+    if f.answer.live_publication_id is None:
+        return _("The English answer is not published; only a published answer can be translated.")
+    return None
+
+
+def _translation_complete(f: _Facts) -> str | None:
+    state = translation_state(f.translation)
+    if not state.lines:
+        return _("The English answer has nothing published to translate.")
+    problems = []
+    if not f.translation.question_text.strip():
+        problems.append(_("the question is not translated"))
+    if state.missing:
+        problems.append(
+            _("claims not yet translated: %(ids)s")
+            % {"ids": ", ".join(f"#{line.english['id']}" for line in state.missing)}
+        )
+    if state.outdated:
+        problems.append(
+            _("claims whose English changed since they were translated: %(ids)s")
+            % {"ids": ", ".join(f"#{line.english['id']}" for line in state.outdated)}
+        )
+    if problems:
+        return _("This translation is not complete: %(problems)s.") % {
+            "problems": "; ".join(problems)
+        }
+    return None
+
+
+def _not_translator(f: _Facts) -> str | None:
+    mine = sorted(f.translation.claims.filter(translator=f.by).values_list("claim_id", flat=True))
+    if mine:
+        return _(
+            "You translated claims %(ids)s of this translation; a second person approves it."
+        ) % {"ids": ", ".join(f"#{pk}" for pk in mine)}
+    return None
+
+
+def _translation_matches_approval(f: _Facts) -> str | None:
+    if f.translation.approved_content != translation_content(f.translation):
+        return _("This translation changed after it was approved; it needs a new approval.")
+    return None
+
+
+TRANSLATION_TRANSITIONS.update(
+    {
+        "translate": Transition(
+            Review.Action.TRANSLATE,
+            "courtinfo.translate_answer",
+            gettext_lazy("translate answers"),
+            ALL_ANSWER,
+            None,
+            applies=(_english_is_live,),
+            inputs=(_text_given,),
+        ),
+        "submit": Transition(
+            Review.Action.TRANSLATION_SUBMIT,
+            "courtinfo.translate_answer",
+            gettext_lazy("submit translations for review"),
+            frozenset({A.DRAFT}),
+            A.IN_REVIEW,
+            (_english_is_live, _translation_complete),
+            gettext_lazy("submitted"),
+        ),
+        "request_changes": Transition(
+            Review.Action.TRANSLATION_CHANGES,
+            "courtinfo.review_translation",
+            gettext_lazy("send translations back for changes"),
+            frozenset({A.IN_REVIEW}),
+            A.DRAFT,
+            (),
+            gettext_lazy("sent back"),
+            (_changes_described,),
+        ),
+        "approve": Transition(
+            Review.Action.TRANSLATION_APPROVE,
+            "courtinfo.review_translation",
+            gettext_lazy("approve translations"),
+            frozenset({A.IN_REVIEW}),
+            A.APPROVED,
+            (_not_translator, _english_is_live, _translation_complete),
+            gettext_lazy("approved"),
+        ),
+        "publish": Transition(
+            Review.Action.TRANSLATION_PUBLISH,
+            "courtinfo.publish_answer",
+            gettext_lazy("publish translations"),
+            frozenset({A.APPROVED}),
+            A.PUBLISHED,
+            (_english_is_live, _translation_complete, _translation_matches_approval),
+            gettext_lazy("published"),
+        ),
+    }
+)
+
+TRANSLATION_MOVES = ("submit", "approve", "request_changes", "publish")
+
+
+def available_translation_actions(translation: Translation, user) -> list[Move]:
+    """The translation's moves `user` holds the role for, each with why it would be refused."""
+    facts = _Facts(by=user, answer=translation.answer, translation=translation)
+    moves = []
+    for name in TRANSLATION_MOVES:
+        t = TRANSLATION_TRANSITIONS[name]
+        if not user.has_perm(t.permission) or translation.status not in t.sources:
+            continue
+        moves.append(
+            Move(name, _refusal(t, facts, status=translation.status), str(t.verb).capitalize())
+        )
+    return moves
+
+
+def _lock_translation(pk: int) -> Translation:
+    try:
+        translation = Translation.objects.select_for_update(of=("self",)).get(pk=pk)
+    except Translation.DoesNotExist:
+        raise TransitionError(_("This translation no longer exists; it was deleted.")) from None
+    # The English answer's live publication is read after the lock, never from a stale instance.
+    translation.answer = Answer.objects.get(pk=translation.answer_id)
+    return translation
+
+
+def _translation_revision(translation: Translation, by, comment: str) -> None:
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        reversion.add_to_revision(translation)
+
+
+def _record_translation(
+    translation: Translation, by, action: Transition | str, from_status, note=""
+) -> None:
+    label = translation.get_language_display()
+    _record(
+        translation.answer,
+        by,
+        action.action if isinstance(action, Transition) else action,
+        from_status,
+        translation.status,
+        f"{label}: {note}" if note else label,
+    )
+
+
+def _reopen_translation(translation: Translation, by, reason: str) -> None:
+    """An approved, published or withdrawn translation whose content changed goes back to draft."""
+    if translation.status not in ANSWER_TRANSITIONS["reopen"].sources:
+        return
+    from_status = translation.status
+    translation.status = A.DRAFT
+    translation.approved_by = None
+    translation.approved_at = None
+    translation.approved_content = None
+    translation.save()
+    _record_translation(translation, by, Review.Action.TRANSLATION_REOPEN, from_status, reason)
+
+
+def start_translation(answer: Answer, *, by, language: str = "es") -> Translation:
+    """The translation of a published answer into `language`, made if it does not exist yet."""
+    t = TRANSLATION_TRANSITIONS["translate"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_answer(answer.pk)
+        existing = Translation.objects.filter(answer=locked, language=language).first()
+        if existing is not None:
+            return existing
+        facts = _Facts(by=by, answer=locked, text="-")
+        _check(t, facts, status=locked.status)
+        translation = Translation.objects.create(
+            answer=locked,
+            language=language,
+            source_publication_id=locked.live_publication_id,
+            updated_by=by,
+        )
+        translation.answer = locked
+        _record_translation(translation, by, t, "", _("translation started"))
+        _translation_revision(translation, by, _("Translation started"))
+    return translation
+
+
+def translate_claim(
+    translation: Translation, claim: Claim | int, *, by, text: str
+) -> TranslatedClaim:
+    """The claim's text in the translation's language, made from its published English text."""
+    text = text.strip()
+    claim_id = claim.pk if isinstance(claim, Claim) else claim
+    t = TRANSLATION_TRANSITIONS["translate"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_translation(translation.pk)
+        facts = _Facts(by=by, answer=locked.answer, translation=locked, text=text)
+        _check(t, facts, status=locked.status)
+        english = Publication.objects.get(pk=locked.answer.live_publication_id)
+        source = next((c for c, _b in english_claims(english) if c["id"] == claim_id), None)
+        if source is None:
+            raise TransitionError(
+                _("Claim #%(id)s is not in the published English answer.") % {"id": claim_id}
+            )
+        made = TranslatedClaim.objects.filter(translation=locked, claim_id=claim_id).first()
+        if made is not None and made.text == text and made.source_text == source["text"]:
+            return made
+        if made is None:
+            made = TranslatedClaim(translation=locked, claim_id=claim_id)
+        made.text = text
+        made.source_text = source["text"]
+        made.translator = by
+        made.updated_by = by
+        made.save()
+        locked.source_publication = english
+        locked.updated_by = by
+        locked.save()
+        what = _("Translated claim #%(id)s") % {"id": claim_id}
+        _reopen_translation(locked, by, what)
+        _record_translation(locked, by, t, locked.status, what)
+        _translation_revision(locked, by, what)
+    return made
+
+
+def translate_question(translation: Translation, *, by, text: str) -> Translation:
+    """The question in the translation's language."""
+    text = text.strip()
+    t = TRANSLATION_TRANSITIONS["translate"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_translation(translation.pk)
+        _check(t, _Facts(by=by, answer=locked.answer, translation=locked, text=text), status=None)
+        if locked.question_text == text:
+            return locked
+        locked.question_text = text
+        locked.updated_by = by
+        locked.save()
+        what = _("Translated the question")
+        _reopen_translation(locked, by, what)
+        _record_translation(locked, by, t, locked.status, what)
+        _translation_revision(locked, by, what)
+    return locked
+
+
+def _translation_call(name: str, translation: Translation, by, *, note: str = "", **changes):
+    t = TRANSLATION_TRANSITIONS[name]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_translation(translation.pk)
+        facts = _Facts(by=by, answer=locked.answer, translation=locked, note=note)
+        _check(t, facts, status=locked.status)
+        from_status = locked.status
+        locked.status = t.target
+        for attr, value in changes.items():
+            setattr(locked, attr, value(facts) if callable(value) else value)
+        locked.updated_by = by
+        locked.save()
+        _record_translation(locked, by, t, from_status, note.strip())
+        _translation_revision(locked, by, _comment(t, note))
+    return locked
+
+
+def submit_translation(translation: Translation, *, by, note: str = "") -> Translation:
+    """draft → in_review (Translators); every claim translated, none outdated."""
+    return _translation_call("submit", translation, by, note=note, submitted_by=by)
+
+
+def request_translation_changes(translation: Translation, *, by, note: str) -> Translation:
+    """in_review → draft, with a note saying what to change."""
+    return _translation_call("request_changes", translation, by, note=note)
+
+
+def approve_translation(translation: Translation, *, by, note: str = "") -> Translation:
+    """in_review → approved; never by someone who translated one of its claims."""
+    return _translation_call(
+        "approve",
+        translation,
+        by,
+        note=note,
+        approved_by=by,
+        approved_at=timezone.now(),
+        approved_content=lambda f: translation_content(f.translation),
+    )
+
+
+def publish_translation(translation: Translation, *, by) -> TranslationPublication:
+    """approved → published: the English publication it translates, in its language."""
+    t = TRANSLATION_TRANSITIONS["publish"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_translation(translation.pk)
+        _check(t, _Facts(by=by, answer=locked.answer, translation=locked), status=locked.status)
+        english = Publication.objects.get(pk=locked.answer.live_publication_id)
+        version = (locked.publications.aggregate(v=Max("version"))["v"] or 0) + 1
+        published_at = timezone.now()
+        payload = snapshot.translated_payload(
+            english,
+            language=locked.language,
+            question_text=locked.question_text,
+            texts={tc.claim_id: tc.text for tc in locked.claims.all()},
+            version=version,
+            published_at=published_at,
+            approved_by=locked.approved_by,
+        )
+        publication = TranslationPublication.objects.create(
+            translation=locked,
+            version=version,
+            source_publication=english,
+            language=locked.language,
+            published_at=published_at,
+            published_by=by,
+            body_text=snapshot.body_text(payload),
+            payload=payload,
+        )
+        from_status = locked.status
+        locked.status = t.target
+        locked.source_publication = english
+        locked.live_publication = publication
+        locked.updated_by = by
+        locked.save()
+        _record_translation(
+            locked, by, t, from_status, _("Version %(version)d") % {"version": version}
+        )
+        _translation_revision(locked, by, _("Published version %(version)d") % {"version": version})
+    return publication
+
+
+def _withdraw_translations(answer: Answer, by, reason: str) -> None:
+    """Withdrawing the English answer withdraws what was translated from it."""
+    for translation in Translation.objects.select_for_update().filter(
+        answer=answer, live_publication__isnull=False
+    ):
+        from_status = translation.status
+        translation.status = A.WITHDRAWN
+        translation.live_publication = None
+        translation.save()
+        _record_translation(
+            translation, by, Review.Action.TRANSLATION_WITHDRAW, from_status, reason.strip()
+        )
+
+
+def reconcile_translation(translation: Translation | int, *, by=None, what: str = "") -> bool:
+    """After a translation changed outside a workflow call (a form, a revert): void its approval."""
+    pk = translation.pk if isinstance(translation, Translation) else translation
+    with transaction.atomic(), workflow_writes():
+        try:
+            locked = _lock_translation(pk)
+        except TransitionError:
+            return False
+        if locked.status not in ANSWER_TRANSITIONS["reopen"].sources:
+            return False
+        if locked.approved_content == translation_content(locked):
+            return False
+        _reopen_translation(locked, by, what or _("Content changed after it was approved"))
+        _translation_revision(locked, by, what or _("Content changed after it was approved"))
+    return True
+
+
+def _translation_saved(sender, instance, **kwargs) -> None:
+    if workflow_is_writing():
+        return
+    pk = instance.pk if isinstance(instance, Translation) else instance.translation_id
+    what = _("%(model)s #%(id)s was changed") % {
+        "model": str(instance._meta.verbose_name).capitalize(),
+        "id": instance.pk,
+    }
+    reconcile_translation(pk, by=_acting_user(), what=what)
+
+
+def connect_translation_signals() -> None:
+    """Send every save of a translation, whatever made it, through `reconcile_translation`."""
+    for model in (Translation, TranslatedClaim):
+        post_save.connect(
+            _translation_saved, sender=model, dispatch_uid=f"reconcile-{model.__name__}"
+        )
+        post_delete.connect(
+            _translation_saved, sender=model, dispatch_uid=f"reconcile-del-{model.__name__}"
         )
 
 

@@ -7,9 +7,10 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from courtinfo import selectors
+from courtinfo import selectors, translations
 from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.filters import PublicationFilter
 from courtinfo.models import Publication
@@ -22,6 +23,10 @@ def _summary(publication: Publication, request: HttpRequest) -> dict[str, Any]:
         "id": publication.answer_id,
         "version": publication.version,
         "question": publication.question_text,
+        # Under /es/api/: "es" where a checked translation is live, else "en" (the English).
+        "language": translations.ENGLISH
+        if getattr(publication, "english_only", False)
+        else get_language(),
         "jurisdiction": {
             "code": publication.jurisdiction.code,
             "name": publication.jurisdiction.name,
@@ -63,7 +68,10 @@ def answer_list(request: HttpRequest) -> JsonResponse:
         "previous": (
             _page_url(request, page.previous_page_number()) if page.has_previous() else None
         ),
-        "results": [_summary(p, request) for p in page.object_list],
+        "results": [
+            _summary(p, request)
+            for p in translations.marked(list(page.object_list), get_language())
+        ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return public_cache_headers(response)
@@ -87,6 +95,10 @@ def answer_detail(request: HttpRequest, answer_id: int) -> JsonResponse:
             status=410,
             json_dumps_params={"ensure_ascii": False},
         )
-    response = JsonResponse(publication.payload, json_dumps_params={"ensure_ascii": False})
+    payload = publication.payload
+    translated = translations.live_translations({answer_id}, get_language()).get(answer_id)
+    if translated is not None:
+        payload = translated.payload
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     set_last_modified(response, publication.published_at)
     return public_cache_headers(response)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from courtinfo import translations
 from courtinfo.models import Publication
 
 FEED_SIZE = 50
@@ -66,6 +68,8 @@ class PublicationFeed(Feed):
         for p in last_of_withdrawn[: FEED_SIZE * 4]:
             if p.answer_id not in withdrawn and len(withdrawn) < FEED_SIZE:
                 withdrawn[p.answer_id] = Entry(p, p.answer.withdrawn_at, p.answer.withdrawn_reason)
+        # In another language, an answer's title is its translation's where one is live.
+        translations.mark_language([e.publication for e in published], get_language())
         entries = published + list(withdrawn.values())
         entries.sort(key=lambda e: (e.at, e.publication.pk), reverse=True)
         return entries[:FEED_SIZE]

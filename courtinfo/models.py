@@ -467,6 +467,139 @@ class Publication(models.Model):
         raise PublicationImmutable("A publication is never deleted.")
 
 
+@reversion.register(follow=("claims",))
+class Translation(EditedModel):
+    """An answer in another language, translated claim by claim from one of its publications.
+
+    It goes through the answer's statuses with its own approval; its public page renders only its
+    own immutable publications (`TranslationPublication`).
+    """
+
+    class Language(models.TextChoices):
+        SPANISH = "es", "Español"
+
+    Status = Answer.Status
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="translations")
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.SPANISH)
+    status = models.CharField(
+        max_length=10,
+        choices=Answer.Status.choices,
+        default=Answer.Status.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    # The English publication the translated claims were made from.
+    source_publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="translations", editable=False
+    )
+    question_text = models.TextField(
+        blank=True, help_text=_("The question in this language, as readers will see it.")
+    )
+    live_publication = models.OneToOneField(
+        "TranslationPublication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="live_translation",
+        editable=False,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What the approver approved (claims.workflow.translation_content); publishing needs a match.
+    approved_content = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    workflow_fields = frozenset(
+        {
+            "status",
+            "source_publication_id",
+            "live_publication_id",
+            "submitted_by_id",
+            "approved_by_id",
+            "approved_at",
+            "approved_content",
+        }
+    )
+
+    class Meta:
+        ordering = ["answer", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "language"], name="translation_one_per_language"
+            ),
+        ]
+        permissions = [
+            ("translate_answer", "Can translate answers and submit translations"),
+            ("review_translation", "Can approve translations or send them back"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} ({self.get_language_display()})"
+
+
+class TranslationPublicationQuerySet(WriteOnceQuerySet):
+    refusal = PublicationImmutable
+    reason = "Publications are never changed or deleted; publish a new version instead."
+
+
+class TranslationPublication(models.Model):
+    """An immutable snapshot of an approved translation: the English payload in another language."""
+
+    translation = models.ForeignKey(
+        Translation, on_delete=models.PROTECT, related_name="publications"
+    )
+    version = models.PositiveIntegerField()
+    # The English publication this one translates.
+    source_publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="translated_publications"
+    )
+    language = models.CharField(max_length=5)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body_text = models.TextField(blank=True)
+    payload = models.JSONField()
+
+    objects = TranslationPublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["translation", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation", "version"],
+                name="translation_publication_unique_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payload['question']['text']} ({self.language}, v{self.version})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PublicationImmutable("A publication is never changed after it is written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublicationImmutable("A publication is never deleted.")
+
+
 class ProblemReport(models.Model):
     """A reader's report of a problem with a published answer, or with one of its claims.
 

@@ -14,14 +14,14 @@ from functools import reduce
 from operator import and_
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.html import escape, format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from courtinfo.models import SEARCH_CONFIG, Publication
+from courtinfo.models import SEARCH_CONFIG, Publication, TranslationPublication
 
 MAX_QUERY_LENGTH = 200
 CONFIG = SEARCH_CONFIG
@@ -199,3 +199,35 @@ def _marked(headline: str) -> SafeString:
         pieces.append(format_html("<mark>{}</mark>{}", hit, rest.replace(_STOP, "")))
     # Each piece is escaped text or our own <mark> element.
     return mark_safe("".join(pieces))  # noqa: S308
+
+
+# Text in other languages: the live translations, searched with that language's configuration.
+LANGUAGE_CONFIGS = {"es": "spanish"}
+
+
+def translated_answer_ids(language: str, query: Query) -> set[int]:
+    """The answers whose live translation into `language` matches every word of the query."""
+    words = query_words(query.text)
+    if not words:
+        return set()
+    found = TranslationPublication.objects.filter(language=language, live_translation__isnull=False)
+    if uses_postgres():
+        config = LANGUAGE_CONFIGS.get(language, "simple")
+        search_query = SearchQuery(query.text, config=config, search_type="websearch")
+        found = found.annotate(document=SearchVector("body_text", config=config)).filter(
+            document=search_query
+        )
+    else:
+        found = found.filter(reduce(and_, (Q(body_text__icontains=word) for word in words), Q()))
+    return set(found.values_list("translation__answer_id", flat=True))
+
+
+def translated_snippets(
+    translated: dict[int, TranslationPublication], query: Query
+) -> dict[int, SafeString]:
+    """A passage of each translation, by answer id, with the query's words marked."""
+    words = query_words(query.text)
+    return {
+        answer_id: _marked(_plain_headline(item.body_text, words))
+        for answer_id, item in translated.items()
+    }

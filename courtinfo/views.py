@@ -6,15 +6,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, override
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from courtinfo import search as fulltext
-from courtinfo import selectors
+from courtinfo import selectors, translations
 from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.diff import diff_payloads
 from courtinfo.filters import PublicationFilter, TopicFilter
@@ -54,6 +56,7 @@ class HomeView(PublicPage):
 
     def get_context_data(self, **kwargs):
         recent = selectors.recent_publications()
+        translations.mark_language(recent, get_language())
         counts = selectors.jurisdiction_counts()
         return super().get_context_data(
             # What exists comes first; the rest is one short list at the end.
@@ -80,6 +83,7 @@ class JurisdictionView(PublicPage):
             queryset=selectors.publications_for_jurisdiction(jurisdiction=jurisdiction),
         )
         publications = list(filterset.qs) if filterset.is_valid() else []
+        translations.mark_language(publications, get_language())
         return super().get_context_data(
             jurisdiction=jurisdiction,
             topics=selectors.published_topics(jurisdiction=jurisdiction),
@@ -109,11 +113,16 @@ class TopicView(PublicPage):
         return super().get_context_data(
             topic=topic,
             page_obj=page,
-            publications=list(page.object_list),
+            publications=translations.marked(list(page.object_list), get_language()),
             # Any withdrawal moves it: one of this topic's answers may have left the page.
             last_modified=_latest(topic.last_published_at, selectors.latest_withdrawal()),
             **kwargs,
         )
+
+
+def _english_url(publication: Publication) -> str:
+    with override(translations.ENGLISH):
+        return publication.get_absolute_url()
 
 
 def _gone_or_404(request: HttpRequest, jurisdiction_slug: str, question_slug: str):
@@ -131,22 +140,51 @@ def _gone_or_404(request: HttpRequest, jurisdiction_slug: str, question_slug: st
 
 
 class LivePublicationPage(TemplateView):
-    """A page about one live publication: 404 or 410 without one."""
+    """A page about one live publication: 404 or 410 without one.
+
+    In another language the page shows the publication's live translation, or says there is none
+    and links the English; never a machine translation.
+    """
 
     http_method_names = ["get", "head"]
+    # False: the page shows the English record in every language (the history of what was said).
+    translated_pages = True
 
     def get(self, request, *args, **kwargs):
-        publication = selectors.live_publication(
-            jurisdiction_slug=kwargs["jurisdiction"], question_slug=kwargs["question"]
-        )
+        where = {"jurisdiction_slug": kwargs["jurisdiction"], "question_slug": kwargs["question"]}
+        language = get_language()
+        translated = None
+        if language != translations.ENGLISH and self.translated_pages:
+            translated = translations.live_translation_at(language=language, **where)
+        if translated is not None:
+            publication = translations.english_of(translated)
+        else:
+            publication = selectors.live_publication(**where)
         if publication is None:
-            return self.without_live_publication(
-                request, kwargs["jurisdiction"], kwargs["question"]
-            )
+            return self.without_live_publication(request, **where)
+        if language != translations.ENGLISH and translated is None:
+            return self.untranslated(request, publication)
+        localized = translations.Localized(english=publication, translated=translated)
         context = self.get_context_data(
-            publication=publication, payload=publication.payload, **self.page_data(publication)
+            publication=publication,
+            payload=localized.payload,
+            localized=localized,
+            english_url=_english_url(publication) if translated else "",
+            **self.page_data(publication),
         )
         response = self.render_to_response(context)
+        set_last_modified(
+            response, _latest(publication.published_at, translated and translated.published_at)
+        )
+        return public_cache_headers(response)
+
+    def untranslated(self, request, publication: Publication) -> HttpResponse:
+        """No translation is published: say so in the reader's language and link the English."""
+        response = render(
+            request,
+            "public/untranslated.html",
+            {"publication": publication, "english_url": _english_url(publication)},
+        )
         set_last_modified(response, publication.published_at)
         return public_cache_headers(response)
 
@@ -167,6 +205,16 @@ class QuestionView(LivePublicationPage):
 
 class HistoryView(LivePublicationPage):
     template_name = "public/history.html"
+    translated_pages = False
+
+    def untranslated(self, request, publication: Publication) -> HttpResponse:
+        # The English history is the record; the page around it is in the reader's language.
+        context = self.get_context_data(
+            publication=publication, payload=publication.payload, english_only=True
+        )
+        response = self.render_to_response(context)
+        set_last_modified(response, publication.published_at)
+        return public_cache_headers(response)
 
     def without_live_publication(self, request, jurisdiction_slug: str, question_slug: str):
         # The answer itself is gone (410), but the record of what was said, and why it was
@@ -202,10 +250,25 @@ class SearchView(PublicPage):
         base = filterset.qs if filterset.is_valid() else Publication.objects.none()
         parsed = fulltext.parse_query(query)
         results = fulltext.search(base, parsed)
+        language = get_language()
+        if language != translations.ENGLISH:
+            # Words in the reader's language find the answers whose translation holds them.
+            in_language = fulltext.translated_answer_ids(language, parsed)
+            if in_language:
+                results = base.filter(
+                    Q(pk__in=results.values("pk")) | Q(answer_id__in=in_language)
+                ).order_by("-published_at", "id")
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
         shown = list(page.object_list)
         snippets = fulltext.snippets(shown, parsed)
         cited = fulltext.cited(shown, parsed)
+        if language != translations.ENGLISH:
+            translated = translations.live_translations({p.answer_id for p in shown}, language)
+            in_language = fulltext.translated_snippets(translated, parsed)
+            translations.mark_language(shown, language, translated=translated)
+            snippets.update(
+                {p.pk: in_language[p.answer_id] for p in shown if p.answer_id in in_language}
+            )
         hits = [
             {"publication": p, "snippet": snippets[p.pk], "cites": cited.get(p.pk, [])}
             for p in shown
@@ -241,6 +304,7 @@ class CompareView(PublicPage):
         publications = list(page.object_list)
         if not publications:
             raise Http404("Nothing published under this question.")
+        translations.mark_language(publications, get_language())
         return super().get_context_data(
             publications=publications,
             page_obj=page,

@@ -14,6 +14,7 @@ from tests.source_server import SourceHandler
 
 # The one data migration that writes reference data; its rows are its own frozen copy.
 _REFERENCE_DATA = importlib.import_module("courtinfo.migrations.0002_jurisdictions_and_roles")
+_TRANSLATORS = importlib.import_module("claims.migrations.0010_translators")
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +28,7 @@ def _reference_data(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         _REFERENCE_DATA.create_reference_data(apps, DEFAULT_DB_ALIAS)
+        _TRANSLATORS.create_groups(apps, DEFAULT_DB_ALIAS)
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +64,18 @@ def reviewer(db):
 @pytest.fixture
 def other_reviewer(db):
     return UserFactory(username="reviewer2", groups=["Reviewers"])
+
+
+@pytest.fixture
+def translator(db):
+    return UserFactory(
+        username="translator", first_name="Tere", last_name="Traductora", groups=["Translators"]
+    )
+
+
+@pytest.fixture
+def other_translator(db):
+    return UserFactory(username="translator2", groups=["Translators"])
 
 
 @pytest.fixture

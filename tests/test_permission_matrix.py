@@ -33,9 +33,25 @@ from claims.models import (
     Review,
     ScheduledAnswer,
     Source,
+    TranslatedClaim,
 )
-from claims.workflow import ANSWER_TRANSITIONS, CLAIM_VERDICTS, CONTENT_EDITS, TransitionError
-from courtinfo.models import Answer, Jurisdiction, ProblemReport, Publication, Question, Topic
+from claims.workflow import (
+    ANSWER_TRANSITIONS,
+    CLAIM_VERDICTS,
+    CONTENT_EDITS,
+    TRANSLATION_TRANSITIONS,
+    TransitionError,
+)
+from courtinfo.models import (
+    Answer,
+    Jurisdiction,
+    ProblemReport,
+    Publication,
+    Question,
+    Topic,
+    Translation,
+    TranslationPublication,
+)
 from tests.factories import (
     AnswerFactory,
     CitationFactory,
@@ -50,8 +66,13 @@ from tests.html_forms import find_form, form_data
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "outsider", "editor", "reviewer", "publisher", "superuser")
-GROUPS = {"editor": ["Editors"], "reviewer": ["Reviewers"], "publisher": ["Publishers"]}
+ROLES = ("anonymous", "outsider", "editor", "reviewer", "publisher", "translator", "superuser")
+GROUPS = {
+    "editor": ["Editors"],
+    "reviewer": ["Reviewers"],
+    "publisher": ["Publishers"],
+    "translator": ["Translators"],
+}
 
 # Records of what happened: written by the workflow, never added, changed or deleted in the admin.
 RECORDS = {Publication, Review}
@@ -109,7 +130,10 @@ def _build_world() -> SimpleNamespace:
     writer = UserFactory(username="matrix-writer", groups=["Editors"], password=None)
     checker = UserFactory(username="matrix-checker", groups=["Reviewers"], password=None)
     releaser = UserFactory(username="matrix-releaser", groups=["Publishers"], password=None)
-    w = SimpleNamespace(users=users, writer=writer, checker=checker, releaser=releaser)
+    rewriter = UserFactory(username="matrix-rewriter", groups=["Translators"], password=None)
+    w = SimpleNamespace(
+        users=users, writer=writer, checker=checker, releaser=releaser, rewriter=rewriter
+    )
     w.spare = UserFactory(username="matrix-spare", password=None)  # nothing refers to it
     # Signed in once per role; every case reuses the session.
     w.sessions = {}
@@ -135,6 +159,7 @@ def _build_world() -> SimpleNamespace:
         Review: Review.objects.create(answer=answer, actor=checker, action=Review.Action.EDIT),
         get_user_model(): writer,
         Group: Group.objects.get(name="Editors"),
+        Translation: _translation(PublicationFactory(), rewriter),
         **_sign_in_records(),
     }
     with reversion.create_revision():
@@ -151,6 +176,7 @@ def _build_world() -> SimpleNamespace:
         Claim: ClaimFactory(answer=draft),
         Source: SourceFactory(),
         Citation: CitationFactory(claim=ClaimFactory(answer=draft)),
+        Translation: workflow.start_translation(PublicationFactory().answer, by=rewriter),
     }
     with reversion.create_revision():
         for obj in doomed.values():
@@ -173,6 +199,15 @@ def _build_world() -> SimpleNamespace:
         pk=PublicationFactory(review_due_on=datetime.date(2000, 1, 1)).pk
     )
     return w
+
+
+def _translation(publication, translator) -> Translation:
+    """A translation of `publication`'s answer by `translator`, question and claims done."""
+    translation = workflow.start_translation(publication.answer, by=translator)
+    workflow.translate_question(translation, by=translator, text="¿Pregunta?")
+    for claim in publication.answer.claims.all():
+        workflow.translate_claim(translation, claim, by=translator, text="Traducido.")
+    return Translation.objects.get(pk=translation.pk)
 
 
 def _client(w, role: str) -> Client:
@@ -229,7 +264,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "password_change": ("change",),
 }
 # Workflow endpoints take only the POST of a button; a GET is refused, whoever asks.
-POST_ONLY = {"transition", "verify", "archive", "named_source"}
+POST_ONLY = {"transition", "verify", "archive", "named_source", "start"}
 
 
 def _may(user, model, action: str) -> bool:
@@ -356,6 +391,15 @@ def _workflow_states(w) -> SimpleNamespace:
     s.in_review = checked(answer_with_cited_claim())
     s.approved = workflow.approve_answer(checked(answer_with_cited_claim()), by=w.checker)
     s.published = w.objects[Answer]
+    s.translation_draft = _translation(PublicationFactory(), w.rewriter)
+    s.translated_claim = s.translation_draft.answer.claims.get()
+    s.translation_in_review = workflow.submit_translation(
+        _translation(PublicationFactory(), w.rewriter), by=w.rewriter
+    )
+    s.translation_approved = workflow.approve_translation(
+        workflow.submit_translation(_translation(PublicationFactory(), w.rewriter), by=w.rewriter),
+        by=w.checker,
+    )
     return s
 
 
@@ -411,11 +455,50 @@ CALLS = {
         _fresh(s.claim), by=by, reason="Reverted to an earlier text."
     ),
 }
-TABLES = {"answer": ANSWER_TRANSITIONS, "verdict": CLAIM_VERDICTS, "edit": CONTENT_EDITS}
+CALLS.update(
+    {
+        ("translation", "translate"): lambda s, by: (
+            workflow.translate_claim(
+                _fresh(s.translation_draft), s.translated_claim, by=by, text="Otra traducción."
+            ).translation
+        ),
+        ("translation", "submit"): lambda s, by: workflow.submit_translation(
+            _fresh(s.translation_draft), by=by
+        ),
+        ("translation", "request_changes"): lambda s, by: workflow.request_translation_changes(
+            _fresh(s.translation_in_review), by=by, note="Use plainer words."
+        ),
+        ("translation", "approve"): lambda s, by: workflow.approve_translation(
+            _fresh(s.translation_in_review), by=by
+        ),
+        ("translation", "publish"): lambda s, by: (
+            workflow.publish_translation(_fresh(s.translation_approved), by=by).translation
+        ),
+    }
+)
+TABLES = {
+    "answer": ANSWER_TRANSITIONS,
+    "verdict": CLAIM_VERDICTS,
+    "edit": CONTENT_EDITS,
+    "translation": TRANSLATION_TRANSITIONS,
+}
 TRANSITIONS = [(table, name) for table, entries in TABLES.items() for name in entries]
 
 # Everything a workflow call may write.
-WRITTEN = (Question, Answer, Claim, Citation, Source, Review, Publication, Revision, Version)
+WRITTEN = (
+    Question,
+    Answer,
+    Claim,
+    Citation,
+    Source,
+    Review,
+    Publication,
+    Translation,
+    TranslatedClaim,
+    TranslationPublication,
+    Revision,
+    Version,
+)
 
 
 def _written() -> dict[str, list[dict]]:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -182,7 +183,7 @@ def json_ld_data(payload: dict[str, Any], *, url: str) -> dict[str, Any]:
         {
             "@type": "FAQPage",
             "url": url,
-            "inLanguage": "en",
+            "inLanguage": payload.get("language", "en"),
             "dateModified": payload.get("published_at"),
             "lastReviewed": payload.get("last_reviewed_on"),
             "mainEntity": [question],
@@ -218,3 +219,25 @@ def question_json_ld(context, payload: dict[str, Any]) -> SafeString:
     path = question_url(payload)
     url = request.build_absolute_uri(path) if request is not None else path
     return json_ld_script(json_ld_data(payload, url=url))
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[LanguageVersion]:
+    """This page in every language of the site: for hreflang links and the language switcher."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    path = request.get_full_path()
+    return [
+        LanguageVersion(code, name, translate_url(path, code), code == current)
+        for code, name in settings.LANGUAGES
+    ]

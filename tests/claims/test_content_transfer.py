@@ -16,6 +16,7 @@ from claims.workflow import withdraw_answer
 from courtinfo.models import Answer, Publication, Question
 
 _REFERENCE_DATA = importlib.import_module("courtinfo.migrations.0002_jurisdictions_and_roles")
+_TRANSLATORS = importlib.import_module("claims.migrations.0010_translators")
 HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
 
 
@@ -48,6 +49,7 @@ def _counts() -> dict[str, int]:
 def _empty_database() -> None:
     call_command("flush", interactive=False, verbosity=0)
     _REFERENCE_DATA.create_reference_data(apps, DEFAULT_DB_ALIAS)
+    _TRANSLATORS.create_groups(apps, DEFAULT_DB_ALIAS)
 
 
 @pytest.fixture

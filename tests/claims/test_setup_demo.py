@@ -11,11 +11,16 @@ from reversion.models import Version
 
 from claims.models import Claim, Review
 from claims.workflow import TransitionError, verify_claim
-from courtinfo.models import Answer, Publication, Question
+from courtinfo.models import Answer, Publication, Question, TranslationPublication
 
 pytestmark = pytest.mark.django_db
 
-ROLES = {"editor": "Editors", "reviewer": "Reviewers", "publisher": "Publishers"}
+ROLES = {
+    "editor": "Editors",
+    "reviewer": "Reviewers",
+    "publisher": "Publishers",
+    "translator": "Translators",
+}
 USERNAMES = {*ROLES, "admin"}
 
 
@@ -97,11 +102,11 @@ def test_sample_pages_carry_the_demonstration_banner_in_demo_mode(client):
         assert "Demonstration data — not verified legal information." in page
 
 
-def test_creates_four_staff_accounts_in_their_roles():
+def test_creates_five_staff_accounts_in_their_roles():
     setup_demo()
 
     users = {user.username: user for user in get_user_model().objects.all()}
-    assert set(users) == {"editor", "reviewer", "publisher", "admin"}
+    assert set(users) == {"editor", "reviewer", "publisher", "translator", "admin"}
     assert all(user.is_staff for user in users.values())
     for username, group in ROLES.items():
         assert list(users[username].groups.values_list("name", flat=True)) == [group]
@@ -114,7 +119,7 @@ def test_prints_each_random_password_once_and_it_works():
 
     passwords = printed_passwords(out)
     assert set(passwords) == USERNAMES
-    assert len(set(passwords.values())) == 4
+    assert len(set(passwords.values())) == 5
     for user in get_user_model().objects.all():
         assert len(passwords[user.username]) >= 16
         assert user.check_password(passwords[user.username])
@@ -153,3 +158,20 @@ def test_prints_the_admin_and_public_urls_on_the_chosen_port(monkeypatch):
 
     assert "http://127.0.0.1:8123/admin/" in out
     assert "http://127.0.0.1:8123/ " in out
+
+
+def test_one_sample_spanish_translation_is_published_through_the_workflow_once():
+    setup_demo()
+    setup_demo()
+
+    (translated,) = TranslationPublication.objects.all()
+    translation = translated.translation
+    assert translation.language == "es"
+    assert translated.payload["question"]["text"].startswith("¿Existe un acuerdo formal")
+    translators = set(translation.claims.values_list("translator__username", flat=True))
+    assert translators == {"translator"}
+    assert translation.approved_by.username == "reviewer"
+    assert translated.published_by.username == "publisher"
+    # Its English is the unchecked demo content, and says so in every claim's citation.
+    english = translated.source_publication.payload
+    assert english["sources"][0]["title"].startswith("Demonstration only")

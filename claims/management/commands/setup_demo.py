@@ -16,8 +16,14 @@ from claims.models import Claim, Source
 from claims.workflow import (
     add_citation,
     approve_answer,
+    approve_translation,
     publish_answer,
+    publish_translation,
+    start_translation,
     submit_answer,
+    submit_translation,
+    translate_claim,
+    translate_question,
     verify_claim,
 )
 from courtinfo.models import Answer, Jurisdiction
@@ -30,6 +36,7 @@ ACCOUNTS = (
     ("editor", "Editors", "writes and submits answers"),
     ("reviewer", "Reviewers", "verifies claims, approves answers"),
     ("publisher", "Publishers", "publishes and withdraws"),
+    ("translator", "Translators", "translates published answers into Spanish"),
     ("admin", None, "superuser"),
 )
 
@@ -38,6 +45,30 @@ ACCOUNTS = (
 SAMPLE_POSITIONS = (1, 2, 14)
 DEMO_SOURCE = "Demonstration only: this claim has NOT been checked against any source"
 DEMO_NOTE = "Demonstration data: marked supported without any check, to show the workflow."
+
+# One sample answer translated into Spanish by hand (never by machine), through the translation
+# workflow: translator translates, reviewer approves, publisher publishes. Its English claims are
+# the unchecked demo claims, so the Spanish page carries the demonstration banner too.
+SAMPLE_TRANSLATION = {
+    "Is there a formal agreement or memorandum of understanding between state courts in Missouri "
+    "and ICE regarding information sharing?": "¿Existe un acuerdo formal o un memorando de "
+    "entendimiento entre los tribunales estatales de Misuri y el ICE sobre el intercambio de "
+    "información?",
+    "As of my current knowledge, there is no formal agreement or memorandum of understanding "
+    "between state courts in Missouri and Immigration and Customs Enforcement (ICE) specifically "
+    "regarding information sharing.": "Según mi conocimiento actual, no existe un acuerdo formal "
+    "ni un memorando de entendimiento entre los tribunales estatales de Misuri y el Servicio de "
+    "Inmigración y Control de Aduanas (ICE) específicamente sobre el intercambio de información.",
+    "However, it is essential to note that ICE can request information from state courts through "
+    "other channels, such as subpoenas or court orders.": "Sin embargo, es importante señalar que "
+    "el ICE puede solicitar información a los tribunales estatales por otras vías, como citaciones "
+    "u órdenes judiciales.",
+    "State courts have their own rules and regulations regarding the sharing of information with "
+    "federal agencies, including ICE, and the extent to which they comply with such requests may "
+    "vary from jurisdiction to jurisdiction.": "Los tribunales estatales tienen sus propias normas "
+    "y reglamentos sobre el intercambio de información con agencias federales, incluido el ICE, y "
+    "la medida en que atienden esas solicitudes puede variar de una jurisdicción a otra.",
+}
 
 
 class Command(BaseCommand):
@@ -51,6 +82,7 @@ class Command(BaseCommand):
         self._accounts()
         self._import_seed()
         self._publish_samples()
+        self._translate_sample()
         port = os.environ.get("PORT", "8000")
         self.stdout.write(f"Admin:       http://127.0.0.1:{port}/admin/")
         self.stdout.write(
@@ -127,6 +159,37 @@ class Command(BaseCommand):
             verify_claim(claim, by=reviewer, verdict=Claim.Status.SUPPORTED, note=DEMO_NOTE)
         approve_answer(answer, by=reviewer, note=DEMO_NOTE)
         publish_answer(answer, by=publisher, summary=DEMO_NOTE)
+
+    @transaction.atomic
+    def _translate_sample(self) -> None:
+        """Translate the one sample answer whose every text has a Spanish version above, once."""
+        users = get_user_model().objects.in_bulk(
+            ["translator", "reviewer", "publisher"], field_name="username"
+        )
+        if len(users) < 3:
+            return
+        for answer in Answer.objects.filter(
+            live_publication__isnull=False, question__text__in=SAMPLE_TRANSLATION
+        ).exclude(translations__language="es"):
+            claims = list(answer.claims.all())
+            if any(claim.text not in SAMPLE_TRANSLATION for claim in claims):
+                continue
+            translator = users["translator"]
+            translation = start_translation(answer, by=translator)
+            translate_question(
+                translation, by=translator, text=SAMPLE_TRANSLATION[answer.question.text]
+            )
+            for claim in claims:
+                translate_claim(
+                    translation, claim, by=translator, text=SAMPLE_TRANSLATION[claim.text]
+                )
+            submit_translation(translation, by=translator)
+            approve_translation(translation, by=users["reviewer"], note=DEMO_NOTE)
+            publish_translation(translation, by=users["publisher"])
+            self.stdout.write(
+                f"Published a sample Spanish translation of “{answer.question.text}” "
+                "(demonstration data, unchecked like its English)."
+            )
 
     def _accounts(self) -> None:
         chosen = os.environ.get("DEMO_PASSWORD", "")
