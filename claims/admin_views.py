@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -17,16 +18,18 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from claims import workflow
+from claims import desks, workflow
+from claims.audit import HIGH, LOW, MEDIUM, RISKS, Audit
 from claims.models import Source
+from claims.risk import ranked_by_risk
 from courtinfo.diff import ClaimChange, FieldChange, diff_claims, diff_fields
 
 OPENED_VERSION = "opened_version"
@@ -45,8 +48,17 @@ _HIDDEN_IN_DIFF = {
 
 def display_name(user) -> str:
     if user is None:
-        return _("someone")
+        return _("an import or a script")
     return user.get_full_name() or user.get_username()
+
+
+def when_shown(value) -> str:
+    """A date or a moment in the one format the admin uses everywhere (no ISO, no seconds)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return date_format(value, "DATE_FORMAT")
 
 
 def seen_field(content: dict) -> str:
@@ -195,6 +207,15 @@ class EditorialAdmin(VersionAdmin):
             raise PermissionDenied
         return obj
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The last net under every change form: a refusal the form did not foresee is a message
+        # on the page (the save was rolled back whole), never a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+
     # Stale-form guard: a change form saves only over the row version it opened.
 
     def lock_edited(self, obj: models.Model) -> models.Model | None:
@@ -212,7 +233,7 @@ class EditorialAdmin(VersionAdmin):
             _("Not saved: %(who)s changed this on %(when)s, after you opened it.")
             % {
                 "who": display_name(who) if who is not None else _("a colleague"),
-                "when": localize(timezone.localtime(when)) if when else "",
+                "when": when_shown(when),
             },
             _("Your text is kept below; copy what you need, then open the page again."),
             self._changes_since_link(fresh, opened),
@@ -307,7 +328,7 @@ class EditorialAdmin(VersionAdmin):
         return Side(
             label=_("Version of %(when)s by %(who)s")
             % {
-                "when": localize(timezone.localtime(version.revision.date_created)),
+                "when": when_shown(version.revision.date_created),
                 "who": display_name(version.revision.user),
             },
             fields=fields,
@@ -415,7 +436,7 @@ class EditorialAdmin(VersionAdmin):
                     self.revert_object(request, obj, version)
                     self._set_comment(
                         _("Reverted to the version of %(when)s")
-                        % {"when": localize(timezone.localtime(version.revision.date_created))}
+                        % {"when": when_shown(version.revision.date_created)}
                     )
             except workflow.TransitionError as error:
                 messages.error(request, str(error))
@@ -559,3 +580,71 @@ def status_badge(obj: models.Model) -> str:
 
 
 StatusColumn = admin.display(description=gettext_lazy("Status"), ordering="status")(status_badge)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """A desk's work queue: the same rows, in the same order, as the dashboard counts."""
+
+    title = gettext_lazy("work queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(q.key, q.title) for q in desks.queues_for(request.user, model_admin.model)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        rows = desks.queue_rows(self.value(), request.user, queryset)
+        if rows is None or rows.model is not queryset.model:
+            return queryset.none()
+        # The changelist orders after filtering: the admin's get_ordering reads this.
+        request.queue_ordering = rows.query.order_by
+        return rows
+
+
+class RiskFilter(admin.SimpleListFilter):
+    """Claims by the audit's risk; choosing one also orders the list riskiest first."""
+
+    title = gettext_lazy("risk")
+    parameter_name = "risk"
+
+    def lookups(self, request, model_admin):
+        return [(risk, RISK_LABELS[risk]) for risk in RISKS]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in RISKS:
+            return queryset.none()
+        if "risk_rank" not in queryset.query.annotations:
+            queryset = ranked_by_risk(queryset)
+        return queryset.filter(risk_rank=RISKS.index(self.value()))
+
+
+class QueueOrderingMixin:
+    """The order of the chosen work queue, unless the person sorts by a column."""
+
+    def get_ordering(self, request):
+        return getattr(request, "queue_ordering", None) or super().get_ordering(request)
+
+
+RISK_LABELS = {
+    HIGH: gettext_lazy("High risk"),
+    MEDIUM: gettext_lazy("Medium risk"),
+    LOW: gettext_lazy("Low risk"),
+}
+
+
+def risk_badge(audit: Audit) -> str:
+    """The risk, with the audit's reasons one click (or keypress) away."""
+    if not audit.reasons:
+        return format_html(
+            '<span class="risk-badge risk-{}">{}</span>', audit.risk, RISK_LABELS[audit.risk]
+        )
+    return format_html(
+        '<details class="risk"><summary><span class="risk-badge risk-{}">{}</span></summary>'
+        '<ul class="risk-reasons">{}</ul></details>',
+        audit.risk,
+        RISK_LABELS[audit.risk],
+        format_html_join("", "<li>{}</li>", ((reason,) for reason in audit.reasons)),
+    )

@@ -1,0 +1,234 @@
+"""The answer page's claims editor: the answer as it will read; each change is a workflow call.
+
+Every button posts one operation to `<answer>/claims/`; the view turns it into one call of
+claims.workflow and returns to the claim it concerns. A refusal is kept for the page to show
+beside that claim (or block), where the person is looking, instead of at the top of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.admin_views import admin_url, display_name, seen_field
+from claims.models import Claim
+from claims.risk import audited
+from courtinfo.models import Answer, BlockKind
+
+_REFUSALS = "claims_editor_refusals"
+
+# The operations a claim's form offers; block and answer operations are separate.
+CLAIM_OPS = ("edit", "split", "merge", "up", "down", "move", "place", "delete")
+BLOCK_OPS = ("kind", "add")
+ANSWER_OPS = ("add_block",)
+
+
+def refuse(request, anchor: str, message: str) -> None:
+    """Keep a refusal for the element `anchor` ("claim-7", "block-2") of the next page shown."""
+    refusals = request.session.get(_REFUSALS, {})
+    refusals[anchor] = str(message)
+    request.session[_REFUSALS] = refusals
+
+
+def pop_refusals(request) -> dict[str, str]:
+    return request.session.pop(_REFUSALS, {}) if _REFUSALS in request.session else {}
+
+
+@dataclass
+class Block:
+    index: int
+    kind: str
+    number: int | None
+    claims: list[Claim] = field(default_factory=list)
+    refusal: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind == BlockKind.NUMBERED:
+            return _("Numbered point %(number)s") % {"number": self.number}
+        return str(BlockKind(self.kind).label)
+
+
+def editor_context(request, answer: Answer) -> dict:
+    """The answer's blocks in order, each with its claims, their risk and what the person may do."""
+    user = request.user
+    claims = audited(
+        answer.claims.select_related("author", "verified_by")
+        .prefetch_related(Prefetch("citations", queryset=workflow.checked_citations()))
+        .order_by("block", "position", "id")
+    )
+    claims.sort(key=lambda c: (c.block, c.position, c.pk))
+    refusals = pop_refusals(request)
+    blocks = [
+        Block(index, layout["kind"], layout["number"], refusal=refusals.get(f"block-{index}", ""))
+        for index, layout in enumerate(answer.blocks)
+    ]
+    for claim in claims:
+        claim.answer = answer
+        moves = workflow.available_verdicts(claim, user)
+        claim.verdict_moves = [m for m in moves if m.allowed]
+        # When no verdict is open to this reviewer, say why instead of showing no buttons.
+        claim.verdict_refusal = (
+            next((m.refusal for m in moves if m.action == Claim.Status.NOT_A_CLAIM), None)
+            if moves and not claim.verdict_moves
+            else None
+        )
+        claim.can_verify = bool(claim.verdict_moves)
+        claim.seen = seen_field(workflow.claim_content(claim))
+        claim.refusal = refusals.get(f"claim-{claim.pk}", "")
+        claim.author_name = display_name(claim.author) if claim.author else ""
+        claim.verifier_name = display_name(claim.verified_by) if claim.verified_by else ""
+        if 0 <= claim.block < len(blocks):
+            blocks[claim.block].claims.append(claim)
+    for block in blocks:
+        for number, claim in enumerate(block.claims):
+            claim.is_first = number == 0 and block.index == 0
+            claim.is_last = number == len(block.claims) - 1 and block.index == len(blocks) - 1
+            claim.has_next = number < len(block.claims) - 1
+    return {
+        "review_claims": claims,
+        "editor_blocks": blocks,
+        "can_edit_claims": user.has_perm(workflow.EDITOR_OR_REVIEWER),
+        "block_kinds": BlockKind.choices,
+        "answer_refusal": refusals.get("answer", ""),
+        "checked_count": sum(1 for claim in claims if workflow.is_checked(claim)),
+        "claim_count": len(claims),
+        "answer_seen": seen_field(workflow.answer_content(answer, claims)),
+        "can_verify": any(claim.can_verify for claim in claims),
+    }
+
+
+def _number(request, name: str) -> int | None:
+    value = request.POST.get(name, "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        return None
+    return int(value)
+
+
+def _stale(obj, request) -> str | None:
+    """Why the posted form is older than the row, or None when it saw the row as it is."""
+    if _number(request, "version") == obj.version:
+        return None
+    who = display_name(obj.updated_by) if obj.updated_by else _("someone")
+    return _(
+        "Not changed: %(who)s changed this after you opened the page. It is shown below as it "
+        "is now; try again."
+    ) % {"who": who}
+
+
+def claims_editor_view(model_admin, request, object_id):
+    """One operation of the claims editor, then back to the answer at what it concerns."""
+    answer = model_admin.acted_on(request, object_id)
+    op = request.POST.get("op", "")
+    back = admin_url(answer)
+    if op in CLAIM_OPS:
+        claim = answer.claims.filter(pk=_number(request, "claim") or 0).first()
+        if claim is None:
+            refuse(request, "answer", _("That claim is no longer in this answer."))
+            return HttpResponseRedirect(f"{back}#claims-editor")
+        anchor = f"claim-{claim.pk}"
+        target = anchor
+        try:
+            stale = _stale(claim, request)
+            if stale:
+                raise workflow.TransitionError(stale)
+            target = _claim_op(request, answer, claim, op) or anchor
+        except workflow.TransitionError as error:
+            refuse(request, anchor, str(error))
+        return HttpResponseRedirect(f"{back}#{target}")
+    if op in BLOCK_OPS or op in ANSWER_OPS:
+        block = _number(request, "block")
+        anchor = f"block-{block}" if op in BLOCK_OPS and block is not None else "claims-editor"
+        try:
+            stale = _stale(answer, request)
+            if stale:
+                raise workflow.TransitionError(stale)
+            target = _answer_op(request, answer, op, block) or anchor
+        except workflow.TransitionError as error:
+            refuse(request, anchor if anchor != "claims-editor" else "answer", str(error))
+            target = anchor
+        return HttpResponseRedirect(f"{back}#{target}")
+    refuse(request, "answer", _("Choose what to do with the claim: that button is unknown."))
+    return HttpResponseRedirect(f"{back}#claims-editor")
+
+
+def _claim_op(request, answer: Answer, claim: Claim, op: str) -> str | None:
+    by = request.user
+    text = request.POST.get("text", "")
+    if op == "edit":
+        workflow.edit_claim(claim, by=by, text=text)
+        messages.success(request, _("Claim #%(id)s saved.") % {"id": claim.pk})
+    elif op == "split":
+        parts = workflow.split_claim(claim, by=by, text=text)
+        messages.success(
+            request,
+            _("Claim #%(id)s split in %(count)d claims.") % {"id": claim.pk, "count": len(parts)},
+        )
+    elif op == "merge":
+        workflow.merge_claims(claim, by=by)
+        messages.success(request, _("Claim #%(id)s merged with the next claim.") % {"id": claim.pk})
+    elif op == "delete":
+        workflow.delete_claim(claim, by=by)
+        messages.success(
+            request,
+            format_html(
+                "{} <a href='{}'>{}</a>",
+                _("Claim #%(id)s deleted.") % {"id": claim.pk},
+                reverse("admin:claims_claim_recoverlist"),
+                _("Recover deleted claims"),
+            ),
+        )
+        return f"block-{claim.block}"
+    else:
+        block, position = _destination(request, answer, claim, op)
+        workflow.move_claim(claim, by=by, block=block, position=position)
+    return None
+
+
+def _destination(request, answer: Answer, claim: Claim, op: str) -> tuple[int, int]:
+    """Where a move sends the claim: (block, position among that block's claims)."""
+    if op in ("move", "place"):
+        block = _number(request, "block")
+        if block is None:
+            raise workflow.TransitionError(_("Choose the block to move the claim to."))
+        position = _number(request, "position") if op == "place" else None
+        return block, position if position is not None else 10**6
+    siblings = list(
+        answer.claims.filter(block=claim.block)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    index = siblings.index(claim.pk)
+    if op == "up":
+        if index > 0:
+            return claim.block, index - 1
+        if claim.block == 0:
+            raise workflow.TransitionError(_("This is the answer's first claim already."))
+        return claim.block - 1, 10**6
+    if index < len(siblings) - 1:
+        return claim.block, index + 1
+    if claim.block >= len(answer.blocks) - 1:
+        raise workflow.TransitionError(_("This is the answer's last claim already."))
+    return claim.block + 1, 0
+
+
+def _answer_op(request, answer: Answer, op: str, block: int | None) -> str | None:
+    by = request.user
+    kind = request.POST.get("kind", "")
+    if op == "kind":
+        workflow.set_block_kind(answer, by=by, block=block, kind=kind)
+        messages.success(request, _("The block's layout was changed."))
+        return None
+    if op == "add":
+        claim = workflow.add_claim(answer, by=by, text=request.POST.get("text", ""), block=block)
+    else:
+        claim = workflow.add_block(answer, by=by, kind=kind, text=request.POST.get("text", ""))
+    messages.success(request, _("Claim #%(id)s added.") % {"id": claim.pk})
+    return f"claim-{claim.pk}"
