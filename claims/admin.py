@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -38,6 +40,7 @@ from claims.admin_views import (
     report,
     risk_badge,
     seen_field,
+    when_shown,
 )
 from claims.models import Citation, Claim, Review, Source
 from claims.risk import claim_audit
@@ -101,7 +104,7 @@ class CitationInline(admin.TabularInline):
         anchor = obj.anchor
         if not anchor:
             return _("No copy of the source was archived when this was cited.")
-        on = anchor["retrieved_at"][:10]
+        on = when_shown(datetime.datetime.fromisoformat(anchor["retrieved_at"]))
         if anchor["found"]:
             return format_html(
                 '<span class="quote-found">{} …{}<mark>{}</mark>{}…</span>',
@@ -442,6 +445,12 @@ class SourceAdmin(EditorialAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["archive_now"]
     change_form_template = "admin/claims/source/change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "url" in form.base_fields:
+            form.base_fields["url"].label = _("URL")
+        return form
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cited_total=Count("citations"))

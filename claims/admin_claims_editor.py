@@ -175,6 +175,8 @@ def _claim_op(request, answer: Answer, claim: Claim, op: str) -> str | None:
         workflow.merge_claims(claim, by=by)
         messages.success(request, _("Claim #%(id)s merged with the next claim.") % {"id": claim.pk})
     elif op == "delete":
+        if not by.has_perm("claims.delete_claim"):
+            raise workflow.TransitionError(_("You need the Editor role to delete claims."))
         workflow.delete_claim(claim, by=by)
         messages.success(
             request,

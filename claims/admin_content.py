@@ -41,7 +41,7 @@ from claims.admin_views import (
 )
 from claims.models import Citation, Claim, Review
 from claims.snapshot import build_payload
-from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
+from courtinfo.models import Answer, BlockKind, Jurisdiction, Publication, Question, Topic
 
 # The buttons the answer page offers: (workflow action, label, what the note field is for).
 # Who may press them and from which status comes from the workflow's own table.
@@ -209,9 +209,10 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     autocomplete_fields = ["question"]
     readonly_fields = ["status_display", "live_link", "trail"]
     # The layout and the claims are edited in the claims editor below the form, a change at a time.
-    fieldsets = [(None, {"fields": ["question", "status_display", "trail", "live_link"]})]
+    fieldsets = [(None, {"fields": ["question_link", "status_display", "trail", "live_link"]})]
     actions = ["submit", "approve", "publish"]
     change_form_template = "admin/courtinfo/answer/change_form.html"
+    change_list_template = "admin/courtinfo/answer/change_list.html"
     guard_stale_forms = True
     diff_labels = {"question_id": gettext_lazy("Question")}
 
@@ -300,11 +301,33 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
 
     # The change page: workflow buttons, then the claims editor.
 
+    def get_readonly_fields(self, request, obj=None):
+        # An answer answers the question it was made for; the question's page edits its text.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "question_link"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["question"]})]
+        return super().get_fieldsets(request, obj)
+
+    @admin.display(description=gettext_lazy("Question"))
+    def question_link(self, obj: Answer):
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            obj.question.text,
+            admin_url(obj.question),
+            _("Edit the question"),
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         answer = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if answer is not None:
             extra.update(self.workflow_context(request, answer))
+            # Nothing on the form is typed in: every change is a button of its own.
+            extra.update(show_save=False, show_save_and_continue=False)
+            extra["show_save_and_add_another"] = False
         return super().change_view(request, object_id, form_url, extra)
 
     def workflow_context(self, request, answer: Answer) -> dict:
@@ -491,6 +514,13 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     def diff_field_names(self) -> list[str]:
         return ["question_id", "status", "blocks"]
 
+    def _displayable(self, values: list[dict]) -> list[dict]:
+        # The layout as the claims editor names it, not as JSON.
+        for v in super()._displayable(values):
+            if isinstance(v.get("blocks"), list):
+                v["blocks"] = "; ".join(_block_label(block) for block in v["blocks"])
+        return values
+
     # Revert and recover: the answer with its own claims and citations, nothing else.
 
     def revert_object(self, request, obj: Answer, version):
@@ -568,6 +598,13 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     @admin.action(description=gettext_lazy("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk(request, queryset, "publish", _("answers published"))
+
+
+def _block_label(block) -> str:
+    if not isinstance(block, dict) or block.get("kind") not in BlockKind.values:
+        return str(block)
+    label = str(BlockKind(block["kind"]).label)
+    return f"{label} {block['number']}" if block.get("number") else label
 
 
 def _citation_dict(data: dict) -> dict:

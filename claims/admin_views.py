@@ -320,6 +320,10 @@ class EditorialAdmin(VersionAdmin):
                 for v in values:
                     if f.attname in v:
                         v[f.attname] = str(choices.get(v[f.attname], v[f.attname]))
+            elif isinstance(f, models.DateField):
+                for v in values:
+                    if v.get(f.attname) is not None:
+                        v[f.attname] = when_shown(v[f.attname])
         return values
 
     def version_side(self, version: Version) -> Side:

@@ -190,9 +190,7 @@ def queues_for(user, model: type | None = None) -> list[QueueKind]:
     return [
         q
         for q in QUEUES.values()
-        if (model is None or q.model is model)
-        and user.is_staff
-        and user.has_perm(q.permission)
+        if (model is None or q.model is model) and user.is_staff and user.has_perm(q.permission)
     ]
 
 
