@@ -74,11 +74,15 @@ def editor_context(request, answer: Answer) -> dict:
         claim.answer = answer
         moves = workflow.available_verdicts(claim, user)
         claim.verdict_moves = [m for m in moves if m.allowed]
-        # When no verdict is open to this reviewer, say why instead of showing no buttons.
+        # When no verdict is open to this reviewer, say why instead of showing no buttons; and
+        # say why a verdict that is not offered is not (no citation yet, no quote).
         claim.verdict_refusal = (
             next((m.refusal for m in moves if m.action == Claim.Status.NOT_A_CLAIM), None)
             if moves and not claim.verdict_moves
             else None
+        )
+        claim.verdicts_withheld = (
+            [(m.label, m.refusal) for m in moves if not m.allowed] if claim.verdict_moves else []
         )
         claim.can_verify = bool(claim.verdict_moves)
         claim.seen = seen_field(workflow.claim_content(claim))
@@ -145,7 +149,8 @@ def claims_editor_view(model_admin, request, object_id):
         return HttpResponseRedirect(f"{back}#{target}")
     if op in BLOCK_OPS or op in ANSWER_OPS:
         block = _number(request, "block")
-        anchor = f"block-{block}" if op in BLOCK_OPS and block is not None else "claims-editor"
+        known = op in BLOCK_OPS and block is not None and block < len(answer.blocks)
+        anchor = f"block-{block}" if known else "claims-editor"
         try:
             stale = _stale(answer, request)
             if stale:

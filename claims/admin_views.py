@@ -595,6 +595,10 @@ class QueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(q.key, q.title) for q in desks.queues_for(request.user, model_admin.model)]
 
+    def has_output(self):
+        # Asked for a queue that is not theirs: the filter still runs, and lists nothing.
+        return bool(self.lookup_choices) or self.value() is not None
+
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
