@@ -9,6 +9,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch
@@ -28,6 +31,7 @@ from claims import (
 )
 from claims.admin_claims_editor import pop_refusals, refuse
 from claims.admin_views import (
+    BOUNDED_CHOICES,
     EditorialAdmin,
     QueueFilter,
     QueueOrderingMixin,
@@ -92,6 +96,7 @@ def _save_citations(request, claim: Claim, formset) -> None:
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    formfield_overrides = BOUNDED_CHOICES
     fields = ["source", "pinpoint", "quote", "quote_in_copy"]
     readonly_fields = ["quote_in_copy"]
     autocomplete_fields = ["source"]
@@ -442,7 +447,7 @@ class SourceAdmin(EditorialAdmin):
     readonly_fields = ["updated_by", "updated_at"]
     inlines = [CitingClaimsInline]
     guard_stale_forms = True
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**BOUNDED_CHOICES, models.URLField: {"assume_scheme": "https"}}
     actions = ["archive_now"]
     change_form_template = "admin/claims/source/change_form.html"
 
@@ -588,3 +593,18 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, SignInAttemptAdmin)
+
+
+class BoundedUserAdmin(UserAdmin):
+    formfield_overrides = {**UserAdmin.formfield_overrides, **BOUNDED_CHOICES}
+
+
+class BoundedGroupAdmin(GroupAdmin):
+    formfield_overrides = {**GroupAdmin.formfield_overrides, **BOUNDED_CHOICES}
+
+
+# Django's own user and group pages, with choices that refuse numbers no row can have.
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), BoundedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, BoundedGroupAdmin)

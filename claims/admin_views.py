@@ -177,6 +177,66 @@ def lock_row(model: type[models.Model], pk: Any) -> models.Model | None:
     return model._base_manager.select_for_update(no_key=True).filter(pk=pk).order_by().first()
 
 
+# The largest key a database column holds; a number past it names no object.
+_LARGEST_KEY = 2**63 - 1
+
+
+def _beyond_any_key(value) -> bool:
+    text = str(value).strip().removeprefix("-")
+    return text.isascii() and text.isdigit() and int(text) > _LARGEST_KEY
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice posted as a number too large for the database is an unknown choice, not a crash."""
+
+    def to_python(self, value):
+        if _beyond_any_key(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # The form shown again must not look the value up either (autocomplete widgets do).
+        return "" if _no_key_of(self, data) else super().bound_data(data, initial)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if _beyond_any_key(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        if isinstance(data, list | tuple):
+            return [pk for pk in data if not _no_key_of(self, pk)]
+        return data
+
+
+def _no_key_of(field: forms.ModelChoiceField, value) -> bool:
+    """Whether a posted value cannot be a key of the field's rows (it looks up nothing)."""
+    if value in field.empty_values:
+        return False
+    opts = field.queryset.model._meta
+    key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    try:
+        key.to_python(value)
+    except ValidationError:
+        return True
+    return isinstance(key, models.IntegerField) and _beyond_any_key(value)
+
+
+BOUNDED_CHOICES = {
+    models.ForeignKey: {"form_class": BoundedModelChoiceField},
+    models.OneToOneField: {"form_class": BoundedModelChoiceField},
+    models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField},
+}
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A record of what happened (publications, reviews): viewable, never added or changed."""
 
@@ -195,6 +255,7 @@ class EditorialAdmin(VersionAdmin):
 
     history_latest_first = True
     object_history_template = "admin/editorial/object_history.html"
+    formfield_overrides = BOUNDED_CHOICES
     guard_stale_forms = False
     diff_labels: dict[str, str] = {}
 
