@@ -344,7 +344,7 @@ class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
             claim.seen = seen_field(workflow.claim_content(claim))
             extra["can_verify"] = bool(claim.verdict_moves)
             extra["verdict_claim"] = claim
-            extra["claim_refusal"] = pop_refusals(request).get(f"claim-{claim.pk}", "")
+            extra["claim_refusal"] = pop_refusals(request).get(f"claim-{claim.pk}", {})
             if not claim.verdict_moves and moves:
                 extra["verdict_refusal"] = moves[-1].refusal
         return super().change_view(request, object_id, form_url, extra)

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.admin_views import admin_url, display_name, seen_field
+from claims.admin_views import admin_url, display_name, seen_field, when_shown
 from claims.models import Claim
 from claims.risk import audited
 from courtinfo.models import Answer, BlockKind
@@ -30,14 +30,16 @@ BLOCK_OPS = ("kind", "add")
 ANSWER_OPS = ("add_block",)
 
 
-def refuse(request, anchor: str, message: str) -> None:
-    """Keep a refusal for the element `anchor` ("claim-7", "block-2") of the next page shown."""
+def refuse(request, anchor: str, message: str, *, typed: str = "") -> None:
+    """Keep a refusal for the element `anchor` ("claim-7", "block-2") of the next page shown,
+    with the text the person typed, so that the page gives it back to them."""
     refusals = request.session.get(_REFUSALS, {})
-    refusals[anchor] = str(message)
+    refusals[anchor] = {"message": str(message), "typed": typed}
     request.session[_REFUSALS] = refusals
 
 
-def pop_refusals(request) -> dict[str, str]:
+def pop_refusals(request) -> dict[str, dict]:
+    """The refusals kept for this page, each {"message", "typed"}, forgotten once shown."""
     return request.session.pop(_REFUSALS, {}) if _REFUSALS in request.session else {}
 
 
@@ -47,7 +49,7 @@ class Block:
     kind: str
     number: int | None
     claims: list[Claim] = field(default_factory=list)
-    refusal: str = ""
+    refusal: dict = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -67,7 +69,7 @@ def editor_context(request, answer: Answer) -> dict:
     claims.sort(key=lambda c: (c.block, c.position, c.pk))
     refusals = pop_refusals(request)
     blocks = [
-        Block(index, layout["kind"], layout["number"], refusal=refusals.get(f"block-{index}", ""))
+        Block(index, layout["kind"], layout["number"], refusal=refusals.get(f"block-{index}", {}))
         for index, layout in enumerate(answer.blocks)
     ]
     for claim in claims:
@@ -86,7 +88,7 @@ def editor_context(request, answer: Answer) -> dict:
         )
         claim.can_verify = bool(claim.verdict_moves)
         claim.seen = seen_field(workflow.claim_content(claim))
-        claim.refusal = refusals.get(f"claim-{claim.pk}", "")
+        claim.refusal = refusals.get(f"claim-{claim.pk}", {})
         claim.author_name = display_name(claim.author) if claim.author else ""
         claim.verifier_name = display_name(claim.verified_by) if claim.verified_by else ""
         if 0 <= claim.block < len(blocks):
@@ -101,7 +103,7 @@ def editor_context(request, answer: Answer) -> dict:
         "editor_blocks": blocks,
         "can_edit_claims": user.has_perm(workflow.EDITOR_OR_REVIEWER),
         "block_kinds": BlockKind.choices,
-        "answer_refusal": refusals.get("answer", ""),
+        "answer_refusal": refusals.get("answer", {}),
         "checked_count": sum(1 for claim in claims if workflow.is_checked(claim)),
         "claim_count": len(claims),
         "answer_seen": seen_field(workflow.answer_content(answer, claims)),
@@ -120,11 +122,19 @@ def _stale(obj, request) -> str | None:
     """Why the posted form is older than the row, or None when it saw the row as it is."""
     if _number(request, "version") == obj.version:
         return None
-    who = display_name(obj.updated_by) if obj.updated_by else _("someone")
-    return _(
-        "Not changed: %(who)s changed this after you opened the page. It is shown below as it "
-        "is now; try again."
-    ) % {"who": who}
+    said = _(
+        "Not changed: %(who)s changed this on %(when)s, after you opened the page; it is shown "
+        "as it is now."
+    ) % {
+        "who": display_name(obj.updated_by) if obj.updated_by else _("a colleague"),
+        "when": when_shown(obj.updated_at),
+    }
+    if isinstance(obj, Claim) and request.POST.get("text"):
+        said += " " + _(
+            "Its text now reads “%(text)s”. What you typed is kept in the box: save it again if "
+            "it should replace that."
+        ) % {"text": obj.text}
+    return said
 
 
 def claims_editor_view(model_admin, request, object_id):
@@ -145,7 +155,7 @@ def claims_editor_view(model_admin, request, object_id):
                 raise workflow.TransitionError(stale)
             target = _claim_op(request, answer, claim, op) or anchor
         except workflow.TransitionError as error:
-            refuse(request, anchor, str(error))
+            refuse(request, anchor, str(error), typed=request.POST.get("text", ""))
         return HttpResponseRedirect(f"{back}#{target}")
     if op in BLOCK_OPS or op in ANSWER_OPS:
         block = _number(request, "block")
@@ -157,7 +167,8 @@ def claims_editor_view(model_admin, request, object_id):
                 raise workflow.TransitionError(stale)
             target = _answer_op(request, answer, op, block) or anchor
         except workflow.TransitionError as error:
-            refuse(request, anchor if anchor != "claims-editor" else "answer", str(error))
+            kept_at = anchor if anchor != "claims-editor" else "answer"
+            refuse(request, kept_at, str(error), typed=request.POST.get("text", ""))
             target = anchor
         return HttpResponseRedirect(f"{back}#{target}")
     refuse(request, "answer", _("Choose what to do with the claim: that button is unknown."))

@@ -172,9 +172,23 @@ def test_a_claim_changed_after_the_page_was_opened_is_not_overwritten(client, ed
     form = claim_form(page_of(client, answer), first)
     workflow.edit_claim(first, by=other_editor, text="Their words.")
     response = press(client, form, "edit", text="My words.")
-    assert "editor2" in refusal_at(client, response, f"claim-{first.pk}")
+    said = refusal_at(client, response, f"claim-{first.pk}")
+    assert "editor2" in said and "Their words." in said
     first.refresh_from_db()
     assert first.text == "Their words."
+    page = page_of(client, answer)  # the refusal was shown once (by refusal_at), then forgotten
+    assert claim_form(page, first).xpath(".//textarea")[0].text == "Their words."
+
+
+def test_a_refused_edit_gives_the_typed_text_back_in_the_box(client, editor, other_editor):
+    answer = laid_out()
+    first = answer.claims.get(position=0)
+    client.force_login(editor)
+    form = claim_form(page_of(client, answer), first)
+    workflow.edit_claim(first, by=other_editor, text="Their words.")
+    response = press(client, form, "edit", text="My words.")
+    page = lxml.html.fromstring(client.get(response["Location"]).content)
+    assert claim_form(page, first).xpath(".//textarea")[0].text == "My words."
 
 
 def test_a_refused_verdict_is_shown_beside_the_claim_it_concerns(client, editor, reviewer):
