@@ -23,6 +23,8 @@ from claims.risk import audited
 from courtinfo.models import Answer, BlockKind
 
 _REFUSALS = "claims_editor_refusals"
+# The editor's own element: where refusals about the whole answer are shown.
+EDITOR = "claims-editor"
 
 # The operations a claim's form offers; block and answer operations are separate.
 CLAIM_OPS = ("edit", "split", "merge", "up", "down", "move", "place", "delete")
@@ -103,7 +105,7 @@ def editor_context(request, answer: Answer) -> dict:
         "editor_blocks": blocks,
         "can_edit_claims": user.has_perm(workflow.EDITOR_OR_REVIEWER),
         "block_kinds": BlockKind.choices,
-        "answer_refusal": refusals.get("answer", {}),
+        "answer_refusal": refusals.get(EDITOR, {}),
         "checked_count": sum(1 for claim in claims if workflow.is_checked(claim)),
         "claim_count": len(claims),
         "answer_seen": seen_field(workflow.answer_content(answer, claims)),
@@ -141,38 +143,38 @@ def claims_editor_view(model_admin, request, object_id):
     """One operation of the claims editor, then back to the answer at what it concerns."""
     answer = model_admin.acted_on(request, object_id)
     op = request.POST.get("op", "")
-    back = admin_url(answer)
     if op in CLAIM_OPS:
         claim = answer.claims.filter(pk=_number(request, "claim") or 0).first()
         if claim is None:
-            refuse(request, "answer", _("That claim is no longer in this answer."))
-            return HttpResponseRedirect(f"{back}#claims-editor")
-        anchor = f"claim-{claim.pk}"
-        target = anchor
-        try:
-            stale = _stale(claim, request)
-            if stale:
-                raise workflow.TransitionError(stale)
-            target = _claim_op(request, answer, claim, op) or anchor
-        except workflow.TransitionError as error:
-            refuse(request, anchor, str(error), typed=request.POST.get("text", ""))
-        return HttpResponseRedirect(f"{back}#{target}")
+            refuse(request, EDITOR, _("That claim is no longer in this answer."))
+            return HttpResponseRedirect(f"{admin_url(answer)}#{EDITOR}")
+        return _run(
+            request,
+            answer,
+            f"claim-{claim.pk}",
+            claim,
+            lambda: _claim_op(request, answer, claim, op),
+        )
     if op in BLOCK_OPS or op in ANSWER_OPS:
         block = _number(request, "block")
         known = op in BLOCK_OPS and block is not None and block < len(answer.blocks)
-        anchor = f"block-{block}" if known else "claims-editor"
-        try:
-            stale = _stale(answer, request)
-            if stale:
-                raise workflow.TransitionError(stale)
-            target = _answer_op(request, answer, op, block) or anchor
-        except workflow.TransitionError as error:
-            kept_at = anchor if anchor != "claims-editor" else "answer"
-            refuse(request, kept_at, str(error), typed=request.POST.get("text", ""))
-            target = anchor
-        return HttpResponseRedirect(f"{back}#{target}")
-    refuse(request, "answer", _("Choose what to do with the claim: that button is unknown."))
-    return HttpResponseRedirect(f"{back}#claims-editor")
+        anchor = f"block-{block}" if known else EDITOR
+        return _run(request, answer, anchor, answer, lambda: _answer_op(request, answer, op, block))
+    refuse(request, EDITOR, _("Choose what to do with the claim: that button is unknown."))
+    return HttpResponseRedirect(f"{admin_url(answer)}#{EDITOR}")
+
+
+def _run(request, answer: Answer, anchor: str, opened, operation) -> HttpResponseRedirect:
+    """Run one operation unless the page is older than `opened` (the claim or the answer it
+    changes); back to the answer where it happened, with a refusal kept there if any."""
+    try:
+        stale = _stale(opened, request)
+        if stale:
+            raise workflow.TransitionError(stale)
+        anchor = operation() or anchor
+    except workflow.TransitionError as error:
+        refuse(request, anchor, str(error), typed=request.POST.get("text", ""))
+    return HttpResponseRedirect(f"{admin_url(answer)}#{anchor}")
 
 
 def _claim_op(request, answer: Answer, claim: Claim, op: str) -> str | None:

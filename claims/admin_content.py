@@ -649,13 +649,3 @@ class PublicationAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("Live"), boolean=True)
     def is_live(self, obj: Publication) -> bool:
         return obj.answer.live_publication_id == obj.pk
-
-
-def overdue_publications():
-    """Live publications past their review date, oldest due first."""
-    return (
-        Publication.objects.live()
-        .filter(review_due_on__lt=timezone.localdate())
-        .select_related("jurisdiction", "answer")
-        .order_by("review_due_on", "pk")
-    )

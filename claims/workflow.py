@@ -1184,22 +1184,19 @@ def edit_claim(claim: Claim, *, by, text: str) -> Claim:
         answer, locked = _claim_call(t, claim, by, text=text)
         if text == locked.text:
             return locked
-        from_status, previous = locked.status, locked.text
-        locked.text = text
-        _unverify(locked, author=by, by=by)
-        locked.save()
-        _record(
-            answer,
-            by,
-            t.action,
-            from_status,
-            locked.status,
-            _("Previous text: %(text)s") % {"text": previous},
-            claim=locked,
-        )
+        _rewrite(answer, locked, by, t.action, text, _("Previous text: %(text)s"))
         _content_changed(answer, by, what=_("Edited claim #%(id)s") % {"id": locked.pk})
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
+
+
+def _rewrite(answer: Answer, claim: Claim, by, action: str, text: str, note: str) -> None:
+    """New text for a locked claim: unverified, written by `by`; `note` keeps the old %(text)s."""
+    from_status, previous = claim.status, claim.text
+    claim.text = text
+    _unverify(claim, author=by, by=by)
+    claim.save()
+    _record(answer, by, action, from_status, claim.status, note % {"text": previous}, claim=claim)
 
 
 def _unverify(claim: Claim, *, author, by) -> None:
@@ -1342,19 +1339,7 @@ def split_claim(claim: Claim, *, by, text: str) -> list[Claim]:
         t = CONTENT_EDITS["split_claim"]
         answer, locked = _claim_call(t, claim, by, text=text)
         first, *rest = split_lines(text)
-        from_status, previous = locked.status, locked.text
-        locked.text = first
-        _unverify(locked, author=by, by=by)
-        locked.save()
-        _record(
-            answer,
-            by,
-            t.action,
-            from_status,
-            locked.status,
-            _("Split; previous text: %(text)s") % {"text": previous},
-            claim=locked,
-        )
+        _rewrite(answer, locked, by, t.action, first, _("Split; previous text: %(text)s"))
         parts = [locked]
         for part in rest:
             new = Claim.objects.create(
@@ -1400,26 +1385,15 @@ def merge_claims(claim: Claim, *, by) -> Claim:
         answer, locked = _claim_call(t, claim, by)
         facts = _Facts(by=by, answer=answer, claim=locked)
         following = Claim.objects.select_for_update().get(pk=_next_in_block(facts).pk)
-        from_status, previous = locked.status, locked.text
-        locked.text = f"{locked.text} {following.text}"
-        following.citations.update(claim=locked)
-        _unverify(locked, author=by, by=by)
-        locked.save()
         what = _("Merged claim #%(other)s into claim #%(id)s") % {
             "other": following.pk,
             "id": locked.pk,
         }
         _record(answer, by, t.action, following.status, "", what, claim=following)
+        following.citations.update(claim=locked)
+        merged = f"{locked.text} {following.text}"
         following.delete()
-        _record(
-            answer,
-            by,
-            t.action,
-            from_status,
-            locked.status,
-            _("Merged; previous text: %(text)s") % {"text": previous},
-            claim=locked,
-        )
+        _rewrite(answer, locked, by, t.action, merged, _("Merged; previous text: %(text)s"))
         _content_changed(answer, by, what=what)
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
