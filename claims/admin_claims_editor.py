@@ -93,8 +93,13 @@ def editor_context(request, answer: Answer) -> dict:
         claim.refusal = refusals.get(f"claim-{claim.pk}", {})
         claim.author_name = display_name(claim.author) if claim.author else ""
         claim.verifier_name = display_name(claim.verified_by) if claim.verified_by else ""
-        if 0 <= claim.block < len(blocks):
-            blocks[claim.block].claims.append(claim)
+        if claim.block >= len(blocks):
+            # A layout shorter than its claims (a script, an old revert): shown, so it can move.
+            blocks.extend(
+                Block(index, BlockKind.PARAGRAPH, None)
+                for index in range(len(blocks), claim.block + 1)
+            )
+        blocks[claim.block].claims.append(claim)
     for block in blocks:
         for number, claim in enumerate(block.claims):
             claim.is_first = number == 0 and block.index == 0

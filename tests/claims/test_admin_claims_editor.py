@@ -273,3 +273,14 @@ def test_the_question_page_keeps_slug_position_and_compare_key_read_only(client,
     )
     for name in ("slug", "position", "compare_key"):
         assert not page.xpath(f'//*[@name="{name}"]'), name
+
+
+def test_a_claim_whose_block_is_missing_from_the_layout_is_still_shown(client, editor):
+    answer = laid_out()
+    stray = ClaimFactory(answer=answer, block=4, position=9, text="Left outside the layout.")
+    client.force_login(editor)
+    page = page_of(client, answer)
+    assert page.xpath(f'//section[@id="block-4"]//li[@id="claim-{stray.pk}"]')
+    press(client, claim_form(page, stray), "move", block=0)
+    stray.refresh_from_db()
+    assert stray.block == 0
