@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.admin_views import admin_url, display_name, seen_field, when_shown
+from claims.admin_views import admin_url, display_name, lock_row, seen_field, when_shown
 from claims.models import Claim
 from claims.risk import audited
 from courtinfo.models import Answer, BlockKind
@@ -173,10 +174,18 @@ def _run(request, answer: Answer, anchor: str, opened, operation) -> HttpRespons
     """Run one operation unless the page is older than `opened` (the claim or the answer it
     changes); back to the answer where it happened, with a refusal kept there if any."""
     try:
-        stale = _stale(opened, request)
-        if stale:
-            raise workflow.TransitionError(stale)
-        anchor = operation() or anchor
+        with transaction.atomic():
+            # The workflow's lock order, held until the change commits: two people pressing at
+            # once cannot both pass the version check.
+            fresh = lock_row(Answer, answer.pk)
+            if not isinstance(opened, Answer):
+                fresh = lock_row(type(opened), opened.pk)
+            if fresh is None:
+                raise workflow.TransitionError(_("Someone deleted this after you opened the page."))
+            stale = _stale(fresh, request)
+            if stale:
+                raise workflow.TransitionError(stale)
+            anchor = operation() or anchor
     except workflow.TransitionError as error:
         refuse(request, anchor, str(error), typed=request.POST.get("text", ""))
     return HttpResponseRedirect(f"{admin_url(answer)}#{anchor}")
