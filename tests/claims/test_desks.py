@@ -10,9 +10,9 @@ from claims.importer.load import import_document
 from claims.importer.parse import parse_document
 from claims.models import Claim
 from courtinfo.models import Answer
+from tests.claims.test_admin_content import answer_with_claims, approved, published
 from tests.factories import (
     AnswerFactory,
-    CitationFactory,
     ClaimFactory,
     UserFactory,
     jurisdiction,
@@ -27,13 +27,6 @@ DOCUMENT = (
     "2. What does the filing rule say in Missouri?\n"
     "Judges sign every order.\n"
 )
-
-
-def answer_with_claims(count: int = 2, **kwargs) -> Answer:
-    answer = AnswerFactory(**kwargs)
-    for position in range(count):
-        CitationFactory(claim=ClaimFactory(answer=answer, position=position))
-    return answer
 
 
 def dashboard(client) -> lxml.html.HtmlElement:
@@ -183,11 +176,7 @@ def test_the_reviewer_sees_a_progress_bar_per_answer(client, editor, reviewer, o
 def test_the_publisher_compares_with_live_only_where_something_is_live(
     client, editor, reviewer, publisher
 ):
-    answer = answer_with_claims()
-    workflow.submit_answer(answer, by=editor)
-    for claim in answer.claims.all():
-        workflow.verify_claim(claim, by=reviewer, verdict=Claim.Status.SUPPORTED)
-    workflow.approve_answer(answer, by=reviewer)
+    approved(editor, reviewer)
     client.force_login(publisher)
     [item] = dashboard(client).xpath(
         '//div[@id="queue-answers_to_publish"]//li[@class="queue-item"]'
@@ -199,12 +188,7 @@ def test_the_publisher_compares_with_live_only_where_something_is_live(
 def test_the_publisher_finds_withdrawn_answers_with_the_way_back(
     client, editor, reviewer, publisher
 ):
-    answer = answer_with_claims()
-    workflow.submit_answer(answer, by=editor)
-    for claim in answer.claims.all():
-        workflow.verify_claim(claim, by=reviewer, verdict=Claim.Status.SUPPORTED)
-    workflow.approve_answer(answer, by=reviewer)
-    workflow.publish_answer(answer, by=publisher)
+    answer = published(editor, reviewer, publisher)
     workflow.withdraw_answer(answer, by=publisher, reason="The statute was repealed.")
     client.force_login(publisher)
     [item] = dashboard(client).xpath('//div[@id="queue-withdrawn"]//li[@class="queue-item"]')
