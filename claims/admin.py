@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch
@@ -27,19 +32,27 @@ from claims import (
     named_laws,
     workflow,
 )
+from claims.admin_claims_editor import pop_refusals, refuse
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.admin_views import (
+    BOUNDED_CHOICES,
     EditorialAdmin,
+    QueueFilter,
+    QueueOrderingMixin,
     ReadOnlyAdmin,
+    RiskFilter,
     StatusColumn,
     admin_url,
     lock_row,
     posted_seen,
     report,
+    risk_badge,
     seen_field,
+    when_shown,
 )
 from claims.models import Citation, Claim, Review, Source
-from courtinfo.models import Answer
+from claims.risk import claim_audit
+from courtinfo.models import Answer, BlockKind
 
 VERDICTS = {
     Claim.Status.SUPPORTED,
@@ -87,6 +100,7 @@ def _save_citations(request, claim: Claim, formset) -> None:
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    formfield_overrides = BOUNDED_CHOICES
     fields = ["source", "pinpoint", "quote", "quote_in_copy"]
     readonly_fields = ["quote_in_copy"]
     autocomplete_fields = ["source"]
@@ -99,7 +113,7 @@ class CitationInline(admin.TabularInline):
         anchor = obj.anchor
         if not anchor:
             return _("No copy of the source was archived when this was cited.")
-        on = anchor["retrieved_at"][:10]
+        on = when_shown(datetime.datetime.fromisoformat(anchor["retrieved_at"]))
         if anchor["found"]:
             return format_html(
                 '<span class="quote-found">{} …{}<mark>{}</mark>{}…</span>',
@@ -128,24 +142,30 @@ VERIFICATION_FIELDS = ["author", "verified_by", "verified_at", "note", "updated_
 
 
 @admin.register(Claim)
-class ClaimAdmin(EditorialAdmin):
+class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
     # A national list: no count of the whole table beside the filtered one, and an estimate for
     # an unfiltered list of a large table (claims.admin_paginator).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_display = [
         "short_text",
+        "risk",
         "question",
-        "jurisdiction",
         StatusColumn,
         "citation_count",
-        "author",
         "verified_by",
         "updated_at",
         "seen",
     ]
-    list_select_related = ["answer__question__jurisdiction", "author", "verified_by"]
+    list_select_related = [
+        "answer__question__jurisdiction",
+        "answer__live_publication",
+        "author",
+        "verified_by",
+    ]
     list_filter = [
+        QueueFilter,
+        RiskFilter,
         "status",
         "answer__question__jurisdiction",
         "answer__question__topic",
@@ -155,9 +175,10 @@ class ClaimAdmin(EditorialAdmin):
     search_fields = ["text"]
     ordering = ["answer", "block", "position", "pk"]
     autocomplete_fields = ["answer"]
-    readonly_fields = ["status_display", *VERIFICATION_FIELDS]
+    # Where a claim stands is the claims editor's to change, on its answer's page.
+    readonly_fields = ["place", "status_display", "risk", *VERIFICATION_FIELDS]
     fieldsets = [
-        (None, {"fields": ["answer", "text", ("block", "position"), "status_display"]}),
+        (None, {"fields": ["answer", "text", "place", "status_display", "risk"]}),
         (
             gettext_lazy("Verification"),
             {"fields": VERIFICATION_FIELDS},
@@ -184,6 +205,11 @@ class ClaimAdmin(EditorialAdmin):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "answer"] if obj is not None else fields
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["answer", "text"]})]
+        return super().get_fieldsets(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if "text" in form.base_fields:
@@ -197,7 +223,8 @@ class ClaimAdmin(EditorialAdmin):
     @admin.display(description=gettext_lazy("Question"), ordering="answer__question__text")
     def question(self, obj: Claim) -> str:
         text = obj.answer.question.text
-        return text if len(text) <= 60 else text[:59] + "…"
+        text = text if len(text) <= 60 else text[:59] + "…"
+        return f"{obj.answer.question.jurisdiction.code} · {text}"
 
     @admin.display(
         description=gettext_lazy("Jurisdiction"), ordering="answer__question__jurisdiction"
@@ -213,6 +240,23 @@ class ClaimAdmin(EditorialAdmin):
     def status_display(self, obj: Claim):
         return StatusColumn(obj)
 
+    @admin.display(description=gettext_lazy("Risk"))
+    def risk(self, obj: Claim):
+        return risk_badge(claim_audit(obj)) if obj.pk else ""
+
+    @admin.display(description=gettext_lazy("Place in the answer"))
+    def place(self, obj: Claim):
+        if obj.pk is None:
+            return ""
+        return format_html(
+            '{} <a href="{}#claim-{}">{}</a>',
+            _("Block %(block)d, place %(position)d.")
+            % {"block": obj.block + 1, "position": obj.position + 1},
+            admin_url(obj.answer),
+            obj.pk,
+            _("Move it in the answer's claims editor"),
+        )
+
     # Saving through the workflow.
 
     def lock_edited(self, obj: Claim) -> Claim | None:
@@ -224,21 +268,32 @@ class ClaimAdmin(EditorialAdmin):
     def save_model(self, request, obj, form, change):
         wf = workflow
         if not change:
-            created = wf.add_claim(
-                obj.answer,
-                by=request.user,
-                text=obj.text,
-                block=obj.block,
-                position=obj.position,
-            )
+            # At the end of the answer; the claims editor moves it where it belongs.
+            blocks = obj.answer.blocks
+            if blocks:
+                created = wf.add_claim(
+                    obj.answer, by=request.user, text=obj.text, block=len(blocks) - 1
+                )
+            else:
+                created = wf.add_block(
+                    obj.answer, by=request.user, kind=BlockKind.PARAGRAPH, text=obj.text
+                )
             obj.pk = created.pk
             obj.refresh_from_db()
             return
         stored = Claim.objects.select_related("answer").get(pk=obj.pk)
         if stored.text != obj.text:
             wf.edit_claim(stored, by=request.user, text=obj.text)
-        wf.move_claim(stored, by=request.user, block=obj.block, position=obj.position)
         obj.refresh_from_db()
+
+    def response_change(self, request, obj):
+        # Opened from its answer's page: back there, at this claim.
+        if request.GET.get("from") == "answer" and not any(
+            key in request.POST for key in ("_continue", "_addanother", "_saveasnew")
+        ):
+            self.message_user(request, _("“%(claim)s” was saved.") % {"claim": obj})
+            return HttpResponseRedirect(f"{admin_url(obj.answer)}#claim-{obj.pk}")
+        return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Citation:
@@ -311,7 +366,7 @@ class ClaimAdmin(EditorialAdmin):
         claim = self.acted_on(request, object_id)
         verdict = request.POST.get("verdict", "")
         if verdict not in VERDICTS:
-            messages.error(request, _("Choose supported, disputed or not a claim."))
+            refuse(request, f"claim-{claim.pk}", _("Choose supported, disputed or not a claim."))
         else:
             try:
                 workflow.verify_claim(
@@ -322,7 +377,8 @@ class ClaimAdmin(EditorialAdmin):
                     seen=posted_seen(request),
                 )
             except workflow.TransitionError as error:
-                messages.error(request, format_html("{}: {}", claim, error))
+                # Shown beside the claim, where the reviewer pressed the button.
+                refuse(request, f"claim-{claim.pk}", str(error))
             else:
                 claim.refresh_from_db()
                 messages.success(
@@ -346,6 +402,9 @@ class ClaimAdmin(EditorialAdmin):
             extra["named_laws"] = named_laws.named_laws(claim)
             extra["can_cite"] = self.has_change_permission(request, claim)
             extra["can_add_source"] = request.user.has_perm("claims.add_source")
+            extra["claim_refusal"] = pop_refusals(request).get(f"claim-{claim.pk}", {})
+            if not claim.verdict_moves and moves:
+                extra["verdict_refusal"] = moves[-1].refusal
         return super().change_view(request, object_id, form_url, extra)
 
     # Changelist actions.
@@ -446,9 +505,15 @@ class SourceAdmin(EditorialAdmin):
     readonly_fields = ["updated_by", "updated_at"]
     inlines = [CitingClaimsInline]
     guard_stale_forms = True
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**BOUNDED_CHOICES, models.URLField: {"assume_scheme": "https"}}
     actions = ["archive_now"]
     change_form_template = "admin/claims/source/change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "url" in form.base_fields:
+            form.base_fields["url"].label = _("URL")
+        return form
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cited_total=Count("citations"))
@@ -586,3 +651,18 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, SignInAttemptAdmin)
+
+
+class BoundedUserAdmin(UserAdmin):
+    formfield_overrides = {**UserAdmin.formfield_overrides, **BOUNDED_CHOICES}
+
+
+class BoundedGroupAdmin(GroupAdmin):
+    formfield_overrides = {**GroupAdmin.formfield_overrides, **BOUNDED_CHOICES}
+
+
+# Django's own user and group pages, with choices that refuse numbers no row can have.
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), BoundedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, BoundedGroupAdmin)

@@ -17,29 +17,32 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from claims import admin_import, workflow
+from claims import admin_claims_editor, admin_import, desks, workflow
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.admin_views import (
     EditorialAdmin,
+    QueueFilter,
+    QueueOrderingMixin,
     ReadOnlyAdmin,
     Side,
     StatusColumn,
     admin_url,
     compare_url,
+    display_name,
     posted_seen,
     report,
-    seen_field,
+    when_shown,
 )
-from claims.models import Citation, Claim
+from claims.models import Citation, Claim, Review
 from claims.snapshot import build_payload
-from courtinfo.models import Answer, Jurisdiction, Publication, Question, Topic
+from courtinfo.models import Answer, BlockKind, Jurisdiction, Publication, Question, Topic
 
 # The buttons the answer page offers: (workflow action, label, what the note field is for).
 # Who may press them and from which status comes from the workflow's own table.
@@ -56,6 +59,8 @@ ANSWER_BUTTONS = [
 admin.site.site_header = gettext_lazy("courtinfo editorial")
 admin.site.site_title = gettext_lazy("courtinfo editorial")
 admin.site.index_title = gettext_lazy("Work queues and content")
+# The dashboard and the breadcrumbs lead everywhere; the sidebar only took width from the work.
+admin.site.enable_nav_sidebar = False
 
 
 def run_transition(answer: Answer, action: str, *, by, note: str = "", seen=None) -> None:
@@ -173,44 +178,8 @@ class QuestionAdmin(EditorialAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ClaimInline(admin.TabularInline):
-    model = Claim
-    fields = ["position", "block", "text", "status_badge", "citation_count", "review_link"]
-    readonly_fields = ["status_badge", "citation_count", "review_link"]
-    extra = 0
-    ordering = ["block", "position", "id"]
-    classes = ["claims-inline"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(citation_total=Count("citations"))
-            .order_by("block", "position", "id")
-        )
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["text"].widget.attrs.update({"rows": 2, "class": "claim-text"})
-        return formset
-
-    @admin.display(description=gettext_lazy("Status"))
-    def status_badge(self, obj: Claim):
-        return StatusColumn(obj) if obj.pk else ""
-
-    @admin.display(description=gettext_lazy("Citations"))
-    def citation_count(self, obj: Claim):
-        return getattr(obj, "citation_total", 0) if obj.pk else ""
-
-    @admin.display(description="")
-    def review_link(self, obj: Claim):
-        if not obj.pk:
-            return ""
-        return format_html('<a href="{}">{}</a>', admin_url(obj), _("Citations and history"))
-
-
 @admin.register(Answer)
-class AnswerAdmin(EditorialAdmin):
+class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     # A national list: no count of the whole table beside the filtered one, and an estimate for
     # an unfiltered list of a large table (claims.admin_paginator).
     show_full_result_count = False
@@ -221,8 +190,6 @@ class AnswerAdmin(EditorialAdmin):
         "topic",
         StatusColumn,
         "claim_count",
-        "submitted_by",
-        "approved_by",
         "review_due_on",
         "updated_at",
         "seen",
@@ -235,6 +202,7 @@ class AnswerAdmin(EditorialAdmin):
         "live_publication",
     ]
     list_filter = [
+        QueueFilter,
         "status",
         "question__jurisdiction",
         "question__topic",
@@ -244,38 +212,12 @@ class AnswerAdmin(EditorialAdmin):
     search_fields = ["question__text"]
     ordering = ["question__jurisdiction__name", "question__position", "pk"]
     autocomplete_fields = ["question"]
-    readonly_fields = [
-        "status_display",
-        "submitted_by",
-        "submitted_at",
-        "approved_by",
-        "approved_at",
-        "live_link",
-        "withdrawn_reason",
-        "updated_by",
-        "updated_at",
-    ]
-    fieldsets = [
-        (None, {"fields": ["question", "status_display", "live_link", "blocks"]}),
-        (
-            gettext_lazy("Workflow"),
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "submitted_by",
-                    "submitted_at",
-                    "approved_by",
-                    "approved_at",
-                    "withdrawn_reason",
-                    "updated_by",
-                    "updated_at",
-                ],
-            },
-        ),
-    ]
-    inlines = [ClaimInline]
+    readonly_fields = ["status_display", "live_link", "trail"]
+    # The layout and the claims are edited in the claims editor below the form, a change at a time.
+    fieldsets = [(None, {"fields": ["question_link", "status_display", "trail", "live_link"]})]
     actions = ["submit", "approve", "publish"]
     change_form_template = "admin/courtinfo/answer/change_form.html"
+    change_list_template = "admin/courtinfo/answer/change_list.html"
     guard_stale_forms = True
     diff_labels = {"question_id": gettext_lazy("Question")}
 
@@ -345,7 +287,7 @@ class AnswerAdmin(EditorialAdmin):
             '<a href="{}">{}</a>',
             live.get_absolute_url(),
             _("Version %(version)s, published %(when)s")
-            % {"version": live.version, "when": timezone.localtime(live.published_at).date()},
+            % {"version": live.version, "when": when_shown(live.published_at)},
         )
 
     # Deleting.
@@ -362,90 +304,81 @@ class AnswerAdmin(EditorialAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Claim:
-            return super().save_formset(request, form, formset, change)
-        wf = workflow
-        answer = form.instance
-        for claim_form in formset.forms:
-            claim = claim_form.instance
-            if not claim_form.has_changed() and claim.pk:
-                continue
-            if claim_form in formset.deleted_forms:
-                if claim.pk:
-                    wf.delete_claim(claim, by=request.user)
-                continue
-            data = claim_form.cleaned_data
-            if not claim.pk:
-                if data.get("text"):
-                    wf.add_claim(
-                        answer,
-                        by=request.user,
-                        text=data["text"],
-                        block=data.get("block") or 0,
-                        position=data.get("position"),
-                    )
-                continue
-            stored = Claim.objects.get(pk=claim.pk)
-            if stored.text != data["text"]:
-                wf.edit_claim(stored, by=request.user, text=data["text"])
-            wf.move_claim(stored, by=request.user, block=data["block"], position=data["position"])
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    # The change page: workflow buttons, then the claims editor.
 
-    # The change page: workflow buttons and the claim review panel.
+    def get_readonly_fields(self, request, obj=None):
+        # An answer answers the question it was made for; the question's page edits its text.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "question_link"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["question"]})]
+        return super().get_fieldsets(request, obj)
+
+    @admin.display(description=gettext_lazy("Question"))
+    def question_link(self, obj: Answer):
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            obj.question.text,
+            admin_url(obj.question),
+            _("Edit the question"),
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         answer = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if answer is not None:
             extra.update(self.workflow_context(request, answer))
+            # Nothing on the form is typed in: every change is a button of its own.
+            extra.update(show_save=False, show_save_and_continue=False)
+            extra["show_save_and_add_another"] = False
         return super().change_view(request, object_id, form_url, extra)
 
     def workflow_context(self, request, answer: Answer) -> dict:
-        user = request.user
-        claims = list(
-            answer.claims.select_related("author", "verified_by")
-            .prefetch_related(Prefetch("citations", queryset=workflow.checked_citations()))
-            .order_by("block", "position", "id")
-        )
         # The workflow says which moves this person has; the page only shows them.
         buttons = {action: (label, note) for action, label, note in ANSWER_BUTTONS}
         transitions = []
-        for move in workflow.available_actions(answer, user):
+        for move in workflow.available_actions(answer, request.user):
             label, note = buttons[move.action]
             transitions.append(
                 {"action": move.action, "label": label, "note": note, "refusal": move.refusal}
             )
-        for claim in claims:
-            claim.answer = answer
-            moves = workflow.available_verdicts(claim, user)
-            claim.verdict_moves = [m for m in moves if m.allowed]
-            claim.verdict_refusal = next(
-                (m.refusal for m in moves if not m.allowed and m.action == "not_a_claim"), None
-            )
-            claim.can_verify = bool(claim.verdict_moves)
-            claim.seen = seen_field(workflow.claim_content(claim))
         live = answer.live_publication
         latest = Version.objects.get_for_object(answer).only("pk").first()
-        checked = sum(1 for claim in claims if workflow.is_checked(claim))
+        last_move = desks.with_last_move(Answer.objects.filter(pk=answer.pk)).values(
+            "last_move", "last_move_note"
+        )[0]
+        sent_back = answer.status == Answer.Status.DRAFT and last_move["last_move"] == (
+            Review.Action.REQUEST_CHANGES
+        )
         return {
+            **admin_claims_editor.editor_context(request, answer),
             "transitions": transitions,
-            "checked_count": checked,
-            "claim_count": len(claims),
-            "answer_seen": seen_field(workflow.answer_content(answer, claims)),
-            "review_claims": claims,
-            "can_verify": any(claim.can_verify for claim in claims),
-            "verdicts": [
-                ("supported", _("Supported")),
-                ("disputed", _("Disputed")),
-                ("not_a_claim", _("Not a claim")),
-            ],
+            "sent_back_note": last_move["last_move_note"] if sent_back else None,
             "live_compare_url": (admin_url(answer, "compare") + "?from=live&to=current")
             if live
             else None,
             "history_compare_url": compare_url(answer, latest.pk, "current") if latest else None,
             "preview_url": admin_url(answer, "preview"),
         }
+
+    @admin.display(description=gettext_lazy("Trail"))
+    def trail(self, obj: Answer):
+        steps = [
+            (_("Submitted by %(who)s on %(when)s"), obj.submitted_by, obj.submitted_at),
+            (_("Approved by %(who)s on %(when)s"), obj.approved_by, obj.approved_at),
+            (_("Last changed by %(who)s on %(when)s"), obj.updated_by, obj.updated_at),
+        ]
+        return format_html_join(
+            " · ",
+            "<span>{}</span>",
+            (
+                (text % {"who": display_name(who), "when": when_shown(when)},)
+                for text, who, when in steps
+                if when is not None
+            ),
+        )
 
     # Extra pages.
 
@@ -462,7 +395,15 @@ class AnswerAdmin(EditorialAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name=f"{info[0]}_{info[1]}_preview",
             ),
+            path(
+                "<path:object_id>/claims/",
+                self.admin_site.admin_view(require_POST(self.claims_view)),
+                name=f"{info[0]}_{info[1]}_claims",
+            ),
         ] + super().get_urls()
+
+    def claims_view(self, request, object_id):
+        return admin_claims_editor.claims_editor_view(self, request, object_id)
 
     def transition_view(self, request, object_id):
         answer = self.acted_on(request, object_id)
@@ -578,6 +519,13 @@ class AnswerAdmin(EditorialAdmin):
     def diff_field_names(self) -> list[str]:
         return ["question_id", "status", "blocks"]
 
+    def _displayable(self, values: list[dict]) -> list[dict]:
+        # The layout as the claims editor names it, not as JSON.
+        for v in super()._displayable(values):
+            if isinstance(v.get("blocks"), list):
+                v["blocks"] = "; ".join(_block_label(block) for block in v["blocks"])
+        return values
+
     # Revert and recover: the answer with its own claims and citations, nothing else.
 
     def revert_object(self, request, obj: Answer, version):
@@ -657,6 +605,13 @@ class AnswerAdmin(EditorialAdmin):
         self._bulk(request, queryset, "publish", _("answers published"))
 
 
+def _block_label(block) -> str:
+    if not isinstance(block, dict) or block.get("kind") not in BlockKind.values:
+        return str(block)
+    label = str(BlockKind(block["kind"]).label)
+    return f"{label} {block['number']}" if block.get("number") else label
+
+
 def _citation_dict(data: dict) -> dict:
     return {
         "source": data.get("source_id"),
@@ -699,13 +654,3 @@ class PublicationAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("Live"), boolean=True)
     def is_live(self, obj: Publication) -> bool:
         return obj.answer.live_publication_id == obj.pk
-
-
-def overdue_publications():
-    """Live publications past their review date, oldest due first."""
-    return (
-        Publication.objects.live()
-        .filter(review_due_on__lt=timezone.localdate())
-        .select_related("jurisdiction", "answer")
-        .order_by("review_due_on", "pk")
-    )

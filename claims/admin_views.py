@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -17,16 +18,18 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from claims import workflow
+from claims import desks, workflow
+from claims.audit import HIGH, LOW, MEDIUM, RISKS, Audit
 from claims.models import Source
+from claims.risk import ranked_by_risk
 from courtinfo.diff import ClaimChange, FieldChange, diff_claims, diff_fields
 
 OPENED_VERSION = "opened_version"
@@ -45,8 +48,17 @@ _HIDDEN_IN_DIFF = {
 
 def display_name(user) -> str:
     if user is None:
-        return _("someone")
+        return _("an import or a script")
     return user.get_full_name() or user.get_username()
+
+
+def when_shown(value) -> str:
+    """A date or a moment in the one format the admin uses everywhere (no ISO, no seconds)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return date_format(value, "DATE_FORMAT")
 
 
 def seen_field(content: dict) -> str:
@@ -165,6 +177,66 @@ def lock_row(model: type[models.Model], pk: Any) -> models.Model | None:
     return model._base_manager.select_for_update(no_key=True).filter(pk=pk).order_by().first()
 
 
+# The largest key a database column holds; a number past it names no object.
+_LARGEST_KEY = 2**63 - 1
+
+
+def _beyond_any_key(value) -> bool:
+    text = str(value).strip().removeprefix("-")
+    return text.isascii() and text.isdigit() and int(text) > _LARGEST_KEY
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice posted as a number too large for the database is an unknown choice, not a crash."""
+
+    def to_python(self, value):
+        if _beyond_any_key(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # The form shown again must not look the value up either (autocomplete widgets do).
+        return "" if _no_key_of(self, data) else super().bound_data(data, initial)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if _beyond_any_key(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        if isinstance(data, list | tuple):
+            return [pk for pk in data if not _no_key_of(self, pk)]
+        return data
+
+
+def _no_key_of(field: forms.ModelChoiceField, value) -> bool:
+    """Whether a posted value cannot be a key of the field's rows (it looks up nothing)."""
+    if value in field.empty_values:
+        return False
+    opts = field.queryset.model._meta
+    key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    try:
+        key.to_python(value)
+    except ValidationError:
+        return True
+    return isinstance(key, models.IntegerField) and _beyond_any_key(value)
+
+
+BOUNDED_CHOICES = {
+    models.ForeignKey: {"form_class": BoundedModelChoiceField},
+    models.OneToOneField: {"form_class": BoundedModelChoiceField},
+    models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField},
+}
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A record of what happened (publications, reviews): viewable, never added or changed."""
 
@@ -183,6 +255,7 @@ class EditorialAdmin(VersionAdmin):
 
     history_latest_first = True
     object_history_template = "admin/editorial/object_history.html"
+    formfield_overrides = BOUNDED_CHOICES
     guard_stale_forms = False
     diff_labels: dict[str, str] = {}
 
@@ -194,6 +267,15 @@ class EditorialAdmin(VersionAdmin):
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
         return obj
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The last net under every change form: a refusal the form did not foresee is a message
+        # on the page (the save was rolled back whole), never a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
 
     # Stale-form guard: a change form saves only over the row version it opened.
 
@@ -212,7 +294,7 @@ class EditorialAdmin(VersionAdmin):
             _("Not saved: %(who)s changed this on %(when)s, after you opened it.")
             % {
                 "who": display_name(who) if who is not None else _("a colleague"),
-                "when": localize(timezone.localtime(when)) if when else "",
+                "when": when_shown(when),
             },
             _("Your text is kept below; copy what you need, then open the page again."),
             self._changes_since_link(fresh, opened),
@@ -299,6 +381,10 @@ class EditorialAdmin(VersionAdmin):
                 for v in values:
                     if f.attname in v:
                         v[f.attname] = str(choices.get(v[f.attname], v[f.attname]))
+            elif isinstance(f, models.DateField):
+                for v in values:
+                    if v.get(f.attname) is not None:
+                        v[f.attname] = when_shown(v[f.attname])
         return values
 
     def version_side(self, version: Version) -> Side:
@@ -307,7 +393,7 @@ class EditorialAdmin(VersionAdmin):
         return Side(
             label=_("Version of %(when)s by %(who)s")
             % {
-                "when": localize(timezone.localtime(version.revision.date_created)),
+                "when": when_shown(version.revision.date_created),
                 "who": display_name(version.revision.user),
             },
             fields=fields,
@@ -415,7 +501,7 @@ class EditorialAdmin(VersionAdmin):
                     self.revert_object(request, obj, version)
                     self._set_comment(
                         _("Reverted to the version of %(when)s")
-                        % {"when": localize(timezone.localtime(version.revision.date_created))}
+                        % {"when": when_shown(version.revision.date_created)}
                     )
             except workflow.TransitionError as error:
                 messages.error(request, str(error))
@@ -559,3 +645,75 @@ def status_badge(obj: models.Model) -> str:
 
 
 StatusColumn = admin.display(description=gettext_lazy("Status"), ordering="status")(status_badge)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """A desk's work queue: the same rows, in the same order, as the dashboard counts."""
+
+    title = gettext_lazy("work queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(q.key, q.title) for q in desks.queues_for(request.user, model_admin.model)]
+
+    def has_output(self):
+        # Asked for a queue that is not theirs: the filter still runs, and lists nothing.
+        return bool(self.lookup_choices) or self.value() is not None
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        rows = desks.queue_rows(self.value(), request.user, queryset)
+        if rows is None or rows.model is not queryset.model:
+            return queryset.none()
+        # The changelist orders after filtering: the admin's get_ordering reads this.
+        request.queue_ordering = rows.query.order_by
+        return rows
+
+
+class RiskFilter(admin.SimpleListFilter):
+    """Claims by the audit's risk; choosing one also orders the list riskiest first."""
+
+    title = gettext_lazy("risk")
+    parameter_name = "risk"
+
+    def lookups(self, request, model_admin):
+        return [(risk, RISK_LABELS[risk]) for risk in RISKS]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in RISKS:
+            return queryset.none()
+        if "risk_rank" not in queryset.query.annotations:
+            queryset = ranked_by_risk(queryset)
+        return queryset.filter(risk_rank=RISKS.index(self.value()))
+
+
+class QueueOrderingMixin:
+    """The order of the chosen work queue, unless the person sorts by a column."""
+
+    def get_ordering(self, request):
+        return getattr(request, "queue_ordering", None) or super().get_ordering(request)
+
+
+RISK_LABELS = {
+    HIGH: gettext_lazy("High risk"),
+    MEDIUM: gettext_lazy("Medium risk"),
+    LOW: gettext_lazy("Low risk"),
+}
+
+
+def risk_badge(audit: Audit) -> str:
+    """The risk, with the audit's reasons one click (or keypress) away."""
+    if not audit.reasons:
+        return format_html(
+            '<span class="risk-badge risk-{}">{}</span>', audit.risk, RISK_LABELS[audit.risk]
+        )
+    return format_html(
+        '<details class="risk"><summary><span class="risk-badge risk-{}">{}</span></summary>'
+        '<ul class="risk-reasons">{}</ul></details>',
+        audit.risk,
+        RISK_LABELS[audit.risk],
+        format_html_join("", "<li>{}</li>", ((reason,) for reason in audit.reasons)),
+    )

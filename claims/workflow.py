@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from claims import evidence, snapshot
 from claims.models import Citation, Claim, Review, Source, SourceCopy, TranslatedClaim
 from courtinfo.editing import workflow_is_writing, workflow_writes
-from courtinfo.models import Answer, Publication, Question, Translation, TranslationPublication
+from courtinfo.models import (
+    Answer,
+    BlockKind,
+    Publication,
+    Question,
+    Translation,
+    TranslationPublication,
+)
 
 A = Answer.Status
 C = Claim.Status
@@ -43,6 +50,7 @@ class _Facts:
     note: str = ""
     text: str = ""
     block: int | None = None
+    kind: str = ""
     seen: Any = None
     translation: Translation | None = None
     at: datetime.datetime | None = None
@@ -491,6 +499,43 @@ def _wrote_no_claim(f: _Facts) -> str | None:
     return None
 
 
+def _kind_known(f: _Facts) -> str | None:
+    if f.kind not in BlockKind.values:
+        return _("Choose paragraph, numbered point or bullet for the block.")
+    return None
+
+
+def split_lines(text: str) -> list[str]:
+    """The claims a split makes of `text`: one per non-empty line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _two_parts_at_least(f: _Facts) -> str | None:
+    if len(split_lines(f.text)) < 2:
+        return _(
+            "Claim #%(id)s was not split: put each part of the text on a line of its own, "
+            "then split."
+        ) % {"id": f.claim.pk}
+    return None
+
+
+def _next_in_block(f: _Facts) -> Claim | None:
+    after = False
+    for claim in f.claims:
+        if after and claim.block == f.claim.block:
+            return claim
+        after = after or claim.pk == f.claim.pk
+    return None
+
+
+def _has_next_in_block(f: _Facts) -> str | None:
+    if _next_in_block(f) is None:
+        return _(
+            "Claim #%(id)s is the last claim of its block: there is no next claim to merge it with."
+        ) % {"id": f.claim.pk}
+    return None
+
+
 # --- the state tables. An explicit table (rather than an FSM library) keeps every rule of the
 # workflow in one place that reads top to bottom, and leaves the status fields plain model fields,
 # so the admin and reversion's revert need no protected-field workarounds.
@@ -655,6 +700,38 @@ CONTENT_EDITS: dict[str, Transition] = {
     ),
     "delete_claim": Transition(
         Review.Action.EDIT, EDITOR_OR_REVIEWER, gettext_lazy("delete claims"), ALL_CLAIM, None
+    ),
+    "split_claim": Transition(
+        Review.Action.EDIT,
+        EDITOR_OR_REVIEWER,
+        gettext_lazy("split claims"),
+        ALL_CLAIM,
+        C.UNVERIFIED,
+        inputs=(_two_parts_at_least,),
+    ),
+    "merge_claims": Transition(
+        Review.Action.EDIT,
+        EDITOR_OR_REVIEWER,
+        gettext_lazy("merge claims"),
+        ALL_CLAIM,
+        C.UNVERIFIED,
+        (_has_next_in_block,),
+    ),
+    "set_block_kind": Transition(
+        Review.Action.EDIT,
+        EDITOR_OR_REVIEWER,
+        gettext_lazy("change the layout of answers"),
+        ALL_ANSWER,
+        None,
+        inputs=(_block_exists, _kind_known),
+    ),
+    "add_block": Transition(
+        Review.Action.EDIT,
+        EDITOR_OR_REVIEWER,
+        gettext_lazy("add claims"),
+        ALL_ANSWER,
+        C.UNVERIFIED,
+        inputs=(_text_given, _kind_known),
     ),
     "add_citation": Transition(
         Review.Action.EDIT, EDITOR_OR_REVIEWER, gettext_lazy("add citations"), ALL_CLAIM, None
@@ -1189,22 +1266,19 @@ def edit_claim(claim: Claim, *, by, text: str) -> Claim:
         answer, locked = _claim_call(t, claim, by, text=text)
         if text == locked.text:
             return locked
-        from_status, previous = locked.status, locked.text
-        locked.text = text
-        _unverify(locked, author=by, by=by)
-        locked.save()
-        _record(
-            answer,
-            by,
-            t.action,
-            from_status,
-            locked.status,
-            _("Previous text: %(text)s") % {"text": previous},
-            claim=locked,
-        )
+        _rewrite(answer, locked, by, t.action, text, _("Previous text: %(text)s"))
         _content_changed(answer, by, what=_("Edited claim #%(id)s") % {"id": locked.pk})
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
+
+
+def _rewrite(answer: Answer, claim: Claim, by, action: str, text: str, note: str) -> None:
+    """New text for a locked claim: unverified, written by `by`; `note` keeps the old %(text)s."""
+    from_status, previous = claim.status, claim.text
+    claim.text = text
+    _unverify(claim, author=by, by=by)
+    claim.save()
+    _record(answer, by, action, from_status, claim.status, note % {"text": previous}, claim=claim)
 
 
 def _unverify(claim: Claim, *, author, by) -> None:
@@ -1301,25 +1375,172 @@ def add_claim(answer: Answer, *, by, text: str, block: int, position: int | None
 
 
 def move_claim(claim: Claim, *, by, block: int, position: int) -> Claim:
-    """Put a claim in another block or place; the answer's content changed, its text did not."""
+    """Put a claim in a block, at `position` among that block's claims (0 is first; a position
+    past the end is last). The system renumbers the positions; the claim's text is unchanged."""
     with transaction.atomic(), workflow_writes():
         t = CONTENT_EDITS["move_claim"]
         answer, locked = _claim_call(t, claim, by, block=block)
-        position = max(position, 0)
-        if (locked.block, locked.position) == (block, position):
+        facts = _Facts(by=by, answer=answer)
+        others = [c for c in facts.claims if c.pk != locked.pk]
+        in_block = [c for c in others if c.block == block]
+        position = min(max(position, 0), len(in_block))
+        order = [c for c in others if c.block < block] + in_block[:position]
+        order += [locked] + in_block[position:] + [c for c in others if c.block > block]
+        if [c.pk for c in order] == [c.pk for c in facts.claims] and locked.block == block:
             return locked
-        locked.block, locked.position = block, position
+        locked.block = block
         locked.updated_by = by
-        locked.save(update_fields=["block", "position", "updated_by", "updated_at"])
+        locked.save(update_fields=["block", "updated_by", "updated_at"])
+        _renumber(order, moved=locked)
         what = _("Moved claim #%(id)s to block %(block)d, place %(position)d") % {
             "id": locked.pk,
-            "block": block,
-            "position": position,
+            "block": block + 1,
+            "position": position + 1,
         }
         _record(answer, by, t.action, locked.status, locked.status, what, claim=locked)
         _content_changed(answer, by, what=what)
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
+
+
+def _renumber(order: list[Claim], *, moved: Claim | None = None) -> None:
+    """Positions 0, 1, 2 … in reading order; only the rows whose position changes are written."""
+    for position, claim in enumerate(order):
+        current = moved if moved is not None and claim.pk == moved.pk else claim
+        if current.position != position:
+            Claim.objects.filter(pk=current.pk).update(position=position)
+            current.position = position
+
+
+def split_claim(claim: Claim, *, by, text: str) -> list[Claim]:
+    """One claim per line of `text`, in the claim's place: the first keeps its citations.
+
+    Every part is unverified and written by `by`.
+    """
+    with transaction.atomic(), workflow_writes():
+        t = CONTENT_EDITS["split_claim"]
+        answer, locked = _claim_call(t, claim, by, text=text)
+        first, *rest = split_lines(text)
+        _rewrite(answer, locked, by, t.action, first, _("Split; previous text: %(text)s"))
+        parts = [locked]
+        for part in rest:
+            new = Claim.objects.create(
+                answer=answer,
+                text=part,
+                block=locked.block,
+                position=locked.position,
+                status=C.UNVERIFIED,
+                author=by,
+                updated_by=by,
+            )
+            _record(
+                answer,
+                by,
+                t.action,
+                "",
+                new.status,
+                _("Split from claim #%(id)s") % {"id": locked.pk},
+                claim=new,
+            )
+            parts.append(new)
+        claims = _Facts(by=by, answer=answer).claims
+        others = [c for c in claims if c.pk not in {p.pk for p in parts}]
+        before = [
+            c
+            for c in others
+            if (c.block, c.position, c.pk) < (locked.block, locked.position, locked.pk)
+        ]
+        _renumber(before + parts + others[len(before) :])
+        _content_changed(
+            answer,
+            by,
+            what=_("Split claim #%(id)s in %(count)d") % {"id": locked.pk, "count": len(parts)},
+        )
+    _sync(claim, locked, _CLAIM_FIELDS)
+    return parts
+
+
+def merge_claims(claim: Claim, *, by) -> Claim:
+    """The claim and the next one of its block become one claim, with both claims' citations."""
+    with transaction.atomic(), workflow_writes():
+        t = CONTENT_EDITS["merge_claims"]
+        answer, locked = _claim_call(t, claim, by)
+        facts = _Facts(by=by, answer=answer, claim=locked)
+        following = Claim.objects.select_for_update().get(pk=_next_in_block(facts).pk)
+        what = _("Merged claim #%(other)s into claim #%(id)s") % {
+            "other": following.pk,
+            "id": locked.pk,
+        }
+        _record(answer, by, t.action, following.status, "", what, claim=following)
+        following.citations.update(claim=locked)
+        merged = f"{locked.text} {following.text}"
+        following.delete()
+        _rewrite(answer, locked, by, t.action, merged, _("Merged; previous text: %(text)s"))
+        _content_changed(answer, by, what=what)
+    _sync(claim, locked, _CLAIM_FIELDS)
+    return locked
+
+
+def _numbered(blocks: list[dict]) -> list[dict]:
+    """The layout with its numbered points counted 1, 2, 3 … within each run of them."""
+    number = 0
+    laid_out = []
+    for block in blocks:
+        number = number + 1 if block["kind"] == BlockKind.NUMBERED else 0
+        laid_out.append({"kind": block["kind"], "number": number or None})
+    return laid_out
+
+
+def set_block_kind(answer: Answer, *, by, block: int, kind: str) -> Answer:
+    """Make a block a paragraph, a numbered point or a bullet; numbered points are renumbered."""
+    t = CONTENT_EDITS["set_block_kind"]
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_answer(answer.pk)
+        _check(t, _Facts(by=by, answer=locked, block=block, kind=kind), status=locked.status)
+        if locked.blocks[block]["kind"] == kind:
+            return locked
+        blocks = [dict(b) for b in locked.blocks]
+        previous = BlockKind(blocks[block]["kind"]).label
+        blocks[block]["kind"] = kind
+        locked.blocks = _numbered(blocks)
+        locked.updated_by = by
+        locked.save(update_fields=["blocks", "updated_by", "updated_at"])
+        what = _("Block %(block)d is now a %(kind)s (was a %(previous)s)") % {
+            "block": block + 1,
+            "kind": str(BlockKind(kind).label).lower(),
+            "previous": str(previous).lower(),
+        }
+        _record(locked, by, t.action, locked.status, locked.status, what)
+        _content_changed(locked, by, what=what)
+    _sync(answer, locked, (*_ANSWER_FIELDS, "blocks"))
+    return locked
+
+
+def add_block(answer: Answer, *, by, kind: str, text: str) -> Claim:
+    """A new block at the end of the answer, holding one new claim."""
+    t = CONTENT_EDITS["add_block"]
+    text = text.strip()
+    with transaction.atomic(), workflow_writes():
+        locked = _lock_answer(answer.pk)
+        facts = _Facts(by=by, answer=locked, text=text, kind=kind)
+        _check(t, facts, status=locked.status)
+        locked.blocks = _numbered([*locked.blocks, {"kind": kind, "number": None}])
+        locked.updated_by = by
+        locked.save(update_fields=["blocks", "updated_by", "updated_at"])
+        claim = Claim.objects.create(
+            answer=locked,
+            text=text,
+            block=len(locked.blocks) - 1,
+            position=max((c.position for c in facts.claims), default=-1) + 1,
+            status=C.UNVERIFIED,
+            author=by,
+            updated_by=by,
+        )
+        what = _("Added claim #%(id)s in a new block") % {"id": claim.pk}
+        _record(locked, by, t.action, "", claim.status, what, claim=claim)
+        _content_changed(locked, by, what=what)
+    _sync(answer, locked, (*_ANSWER_FIELDS, "blocks"))
+    return claim
 
 
 def delete_claim(claim: Claim, *, by) -> Answer:

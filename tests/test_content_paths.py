@@ -196,12 +196,30 @@ def _claim_text(client, start):
     _change(client, _claims(start)[0], text="Courts keep no record of hearings.")
 
 
-def _inline_claim_text(client, start):
-    _change(client, _answer(start), **{"claims-0-text": "Courts keep no record of hearings."})
+def _claims_editor(op: str, form_class: str, *, block: int | None = None, **typed):
+    """Press a button of the answer page's claims editor: on the first claim's form, or on the
+    form of block `block`, or on the page's only form of that class."""
 
+    def change(client, start):
+        page = lxml.html.fromstring(client.get(admin_url(_answer(start))).content)
+        if form_class == "claim-edit-form":
+            if block is not None:
+                typed["block"] = block
+            first = _claims(start)[0].pk
+            mine = f'.//input[@name="claim"][@value="{first}"]'
+            where = f'//form[contains(@class, "{form_class}")][{mine}]'
+        elif block is not None:
+            where = f'//section[@id="block-{block}"]//form[contains(@class, "{form_class}")]'
+        else:
+            where = f'//form[contains(@class, "{form_class}")]'
+        [form] = page.xpath(where)
+        response = client.post(form.get("action"), form_data(form, press=("op", op), **typed))
+        assert response.status_code == 302, response.status_code
+        shown = lxml.html.fromstring(client.get(response["Location"]).content)
+        refusals = [r.text_content() for r in shown.xpath('//*[@role="alert"]')]
+        assert not refusals, refusals
 
-def _inline_claim_move(client, start):
-    _change(client, _answer(start), **{"claims-0-block": "1", "claims-0-position": "9"})
+    return change
 
 
 def _citation_added_inline(client, start):
@@ -246,11 +264,6 @@ def _question_topic(client, start):
     _change(client, _answer(start).question, topic=start.other_topic.pk)
 
 
-def _answer_blocks(client, start):
-    blocks = '[{"kind": "paragraph", "number": null}, {"kind": "numbered", "number": 1}]'
-    _change(client, _answer(start), blocks=blocks)
-
-
 def _claim_reverted(client, start):
     _revert_to_first_version(client, _claims(start)[0])
 
@@ -290,10 +303,6 @@ def _citation_deleted(client, start):
     _confirm_delete(client, _citation(start))
 
 
-def _inline_claim_deleted(client, start):
-    _change(client, _answer(start), **{"claims-0-DELETE": "on"})
-
-
 def _citation_recovered(client, start):
     version = Version.objects.get_deleted(Citation).get(object_id=str(start.removed))
     _press_revert_form(client, reverse("admin:claims_citation_recover", args=[version.pk]))
@@ -305,10 +314,6 @@ def _source_reverted(client, start):
 
 def _question_jurisdiction(client, start):
     _change(client, _answer(start).question, jurisdiction=jurisdiction("KS").pk)
-
-
-def _answer_question(client, start):
-    _change(client, _answer(start), question=start.spare_question.pk)
 
 
 def _shell_save(client, start):
@@ -334,12 +339,36 @@ class Path:
 CHANGE_CLAIM = "claims.change_claim"
 PATHS = [
     Path("claim form: text", _claim_text, (CHANGE_CLAIM,)),
-    Path("answer page claim inline: text", _inline_claim_text, ("courtinfo.change_answer",)),
-    Path(
-        "answer page claim inline: block and place",
-        _inline_claim_move,
-        ("courtinfo.change_answer",),
-    ),
+    *[
+        Path(f"claims editor: {name}", change, (CHANGE_CLAIM, "courtinfo.view_answer", *more))
+        for name, change, more in [
+            (
+                "text",
+                _claims_editor("edit", "claim-edit-form", text="Courts keep no hearing record."),
+                (),
+            ),
+            (
+                "split",
+                _claims_editor("split", "claim-edit-form", text="Courts keep\na record."),
+                (),
+            ),
+            ("merge", _claims_editor("merge", "claim-edit-form"), ()),
+            ("move down", _claims_editor("down", "claim-edit-form"), ()),
+            ("move to a block", _claims_editor("move", "claim-edit-form", block=1), ()),
+            ("delete", _claims_editor("delete", "claim-edit-form"), ("claims.delete_claim",)),
+            (
+                "add a claim",
+                _claims_editor("add", "add-claim-form", block=1, text="Fees apply."),
+                (),
+            ),
+            ("layout", _claims_editor("kind", "block-kind-form", block=0, kind="bullet"), ()),
+            (
+                "new block",
+                _claims_editor("add_block", "add-block-form", kind="bullet", text="Fees apply."),
+                (),
+            ),
+        ]
+    ],
     Path(
         "claim page citation inline: add",
         _citation_added_inline,
@@ -369,18 +398,12 @@ PATHS = [
     ),
     Path("question form: text", _question_text, ("courtinfo.change_question",)),
     Path("question form: topic", _question_topic, ("courtinfo.change_question",)),
-    Path("answer form: blocks", _answer_blocks, ("courtinfo.change_answer",)),
     Path("history: revert a claim", _claim_reverted, (CHANGE_CLAIM,)),
     Path("history: revert an answer", _answer_reverted, ("courtinfo.change_answer",)),
     Path("history: revert a question", _question_reverted, ("courtinfo.change_question",)),
     Path("recover a deleted claim", _claim_recovered, ("claims.add_claim", CHANGE_CLAIM)),
     Path("claim add page", _claim_added, ("claims.add_claim",)),
     Path("claim delete page", _claim_deleted, ("claims.delete_claim",)),
-    Path(
-        "answer page claim inline: delete",
-        _inline_claim_deleted,
-        ("courtinfo.change_answer", "claims.delete_claim"),
-    ),
     Path("citation delete page", _citation_deleted, ("claims.delete_citation",)),
     Path(
         "recover a deleted citation",
@@ -389,7 +412,6 @@ PATHS = [
     ),
     Path("history: revert a source", _source_reverted, ("claims.change_source",)),
     Path("question form: jurisdiction", _question_jurisdiction, ("courtinfo.change_question",)),
-    Path("answer form: question", _answer_question, ("courtinfo.change_answer",)),
     Path("shell: save()", _shell_save, None),
     Path("shell: queryset update()", _shell_update, None, signals=False),
 ]

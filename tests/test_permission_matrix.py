@@ -264,7 +264,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "password_change": ("change",),
 }
 # Workflow endpoints take only the POST of a button; a GET is refused, whoever asks.
-POST_ONLY = {"transition", "verify", "archive", "named_source", "start"}
+POST_ONLY = {"transition", "verify", "archive", "named_source", "start", "claims"}
 
 
 def _may(user, model, action: str) -> bool:
@@ -388,6 +388,8 @@ def _workflow_states(w) -> SimpleNamespace:
     s.claim = s.draft.claims.get()
     s.citation = s.claim.citations.get()
     s.source = SourceFactory()
+    s.pair = answer_with_cited_claim()
+    ClaimFactory(answer=s.pair, position=1)
     s.in_review = checked(answer_with_cited_claim())
     s.approved = workflow.approve_answer(checked(answer_with_cited_claim()), by=w.checker)
     s.published = w.objects[Answer]
@@ -453,6 +455,18 @@ CALLS = {
     ("edit", "remove_citation"): lambda s, by: workflow.remove_citation(_fresh(s.citation), by=by),
     ("edit", "mark_unverified"): lambda s, by: workflow.mark_claim_unverified(
         _fresh(s.claim), by=by, reason="Reverted to an earlier text."
+    ),
+    ("edit", "split_claim"): lambda s, by: workflow.split_claim(
+        _fresh(s.claim), by=by, text="Courts keep records.\nSome are sealed."
+    )[0],
+    ("edit", "merge_claims"): lambda s, by: workflow.merge_claims(
+        s.pair.claims.order_by("position").first(), by=by
+    ),
+    ("edit", "set_block_kind"): lambda s, by: (
+        workflow.set_block_kind(_fresh(s.draft), by=by, block=1, kind="numbered") and None
+    ),
+    ("edit", "add_block"): lambda s, by: workflow.add_block(
+        _fresh(s.draft), by=by, kind="bullet", text="A new point."
     ),
 }
 CALLS.update(

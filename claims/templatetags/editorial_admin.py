@@ -1,17 +1,17 @@
-"""The admin index's work queues, one per role, oldest first."""
+"""The dashboard's three desks, and the small pieces admin templates show (statuses, risks)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import template
-from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
+from claims import desks, risk
+from claims.admin_views import risk_badge as _risk_badge
 from claims.models import Claim
-from courtinfo.models import Answer, Publication
+from courtinfo.models import Answer
 
 register = template.Library()
 
@@ -21,90 +21,61 @@ QUEUE_LENGTH = 10
 @dataclass
 class Queue:
     key: str
-    title: str
+    title: str | Promise
+    empty: str | Promise
     count: int
     items: list
-    more_url: str
+    list_url: str
 
 
-def _queue(key: str, title: str, queryset: QuerySet, more_url: str) -> Queue:
-    items = list(queryset[:QUEUE_LENGTH])
-    # A short list is its own count; only a full page needs the COUNT query.
-    count = len(items) if len(items) < QUEUE_LENGTH else queryset.count()
-    return Queue(key=key, title=title, count=count, items=items, more_url=more_url)
+@dataclass
+class Desk:
+    key: str
+    title: str | Promise
+    queues: list[Queue] = field(default_factory=list)
 
 
-def _answers() -> QuerySet:
-    return Answer.objects.select_related("question__jurisdiction")
+def _queue(kind: desks.QueueKind, user) -> Queue:
+    rows = desks.queue_rows(kind.key, user)
+    if kind.model is Claim:
+        rows = risk.with_audit_facts(rows)
+    items = list(rows[:QUEUE_LENGTH])
+    # A short list is its own count; only a full one needs the COUNT query.
+    count = len(items) if len(items) < QUEUE_LENGTH else rows.count()
+    if kind.key == "answers_to_review":
+        desks.with_progress(items)
+    elif kind.model is Claim:
+        items = risk.audited(items)
+    opts = kind.model._meta
+    list_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    return Queue(
+        key=kind.key,
+        title=kind.title,
+        empty=kind.empty,
+        count=count,
+        items=items,
+        list_url=f"{list_url}?queue={kind.key}",
+    )
 
 
-def editorial_queues(user) -> list[Queue]:
-    """The queues this person works from, by their permissions."""
-    queues = []
-    answers_url = reverse("admin:courtinfo_answer_changelist")
-    if user.has_perm("courtinfo.submit_answer"):
-        queues.append(
-            _queue(
-                "my_drafts",
-                _("My drafts and answers sent back to me"),
-                _answers()
-                .filter(Q(updated_by=user) | Q(submitted_by=user), status=Answer.Status.DRAFT)
-                .order_by("updated_at", "pk"),
-                f"{answers_url}?status__exact=draft",
-            )
-        )
-    if user.has_perm("claims.verify_claim"):
-        queues.append(
-            _queue(
-                "claims_to_verify",
-                _("Claims waiting for verification"),
-                Claim.objects.select_related("answer__question__jurisdiction")
-                .filter(status=Claim.Status.UNVERIFIED, answer__status=Answer.Status.IN_REVIEW)
-                .exclude(author=user)
-                .order_by("answer__submitted_at", "answer_id", "block", "position"),
-                reverse("admin:claims_claim_changelist")
-                + "?status__exact=unverified&answer__status__exact=in_review",
-            )
-        )
-    if user.has_perm("courtinfo.review_answer"):
-        queues.append(
-            _queue(
-                "answers_to_approve",
-                _("Answers waiting for approval"),
-                _answers()
-                .filter(status=Answer.Status.IN_REVIEW)
-                .exclude(submitted_by=user)
-                .order_by("submitted_at", "pk"),
-                f"{answers_url}?status__exact=in_review",
-            )
-        )
-    if user.has_perm("courtinfo.publish_answer"):
-        queues.append(
-            _queue(
-                "answers_to_publish",
-                _("Approved answers waiting to be published"),
-                _answers().filter(status=Answer.Status.APPROVED).order_by("approved_at", "pk"),
-                f"{answers_url}?status__exact=approved",
-            )
-        )
-    if user.is_staff:
-        queues.append(
-            _queue(
-                "review_overdue",
-                _("Publications past their review date"),
-                Publication.objects.live()
-                .filter(review_due_on__lt=timezone.localdate())
-                .select_related("jurisdiction", "answer")
-                .order_by("review_due_on", "pk"),
-                f"{answers_url}?review_due=overdue",
-            )
-        )
-    return queues
+def editorial_desks(user) -> list[Desk]:
+    """The desks this person works at, each with the queues their roles give them."""
+    shown = []
+    for key, title in desks.DESKS:
+        queues = [_queue(kind, user) for kind in desks.queues_for(user) if kind.desk == key]
+        if queues:
+            shown.append(Desk(key=key, title=title, queues=queues))
+    return shown
 
 
 @register.simple_tag(takes_context=True)
-def work_queues(context) -> list[Queue]:
-    return editorial_queues(context["request"].user)
+def work_desks(context) -> list[Desk]:
+    return editorial_desks(context["request"].user)
+
+
+@register.filter
+def risk_badge(audit) -> str:
+    return _risk_badge(audit) if audit is not None else ""
 
 
 @register.filter

@@ -15,7 +15,6 @@ pytestmark = [
 # Where a person types on each change page.
 TYPED_IN = {
     "question": "textarea[name=text]",
-    "answer": "textarea[name='claims-0-text']",
     "claim": "textarea[name=text]",
     "source": "input[name=title]",
 }

@@ -1,5 +1,6 @@
 """Claim, source and citation admin: verifying, actions, revert and recover, query counts."""
 
+import lxml.html
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -18,6 +19,13 @@ pytestmark = pytest.mark.django_db
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def refusal_beside(client, response, claim: Claim) -> str:
+    """The refusal the page the response leads to shows next to the claim it concerns."""
+    page = lxml.html.fromstring(client.get(response["Location"]).content)
+    shown = page.xpath(f'//*[@id="claim-{claim.pk}"]//*[contains(@class, "refusal")]')
+    return " ".join(element.text_content() for element in shown)
 
 
 def cited_claim(**kwargs) -> Claim:
@@ -113,8 +121,7 @@ def test_supported_without_citation_is_refused_with_reason(client, reviewer):
     response = forge_verdict(client, claim, "supported")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
-    (message,) = messages_of(response)
-    assert "citation" in message.lower()
+    assert "citation" in refusal_beside(client, response, claim).lower()
 
 
 def test_dispute_needs_a_note(client, reviewer):
@@ -150,7 +157,7 @@ def test_editor_cannot_verify(client, editor):
     response = forge_verdict(client, claim, "supported")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
-    assert "Reviewer" in messages_of(response)[0]
+    assert "Reviewer" in refusal_beside(client, response, claim)
 
 
 # Actions.

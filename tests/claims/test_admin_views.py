@@ -1,4 +1,8 @@
-"""The stale-form guard on the change forms of questions, answers, claims and sources."""
+"""The stale-form guard on the change forms of questions, claims and sources.
+
+An answer's page has nothing to type in its form: its claims are edited in the claims editor,
+whose own guard is tested in test_admin_claims_editor.py.
+"""
 
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +17,8 @@ from django.utils.datastructures import MultiValueDict
 from reversion.models import Version
 
 from claims.models import Claim, Source
-from courtinfo.models import Answer, Question
+from courtinfo.models import Question
 from tests.factories import (
-    AnswerFactory,
     ClaimFactory,
     QuestionFactory,
     SourceFactory,
@@ -34,15 +37,8 @@ class Kind:
     field: str
 
 
-def _answer() -> Answer:
-    answer = AnswerFactory()
-    ClaimFactory(answer=answer, position=0, text="The answer's only claim.")
-    return answer
-
-
 KINDS = {
     "question": Kind(lambda: QuestionFactory(text="Original question?"), "text"),
-    "answer": Kind(_answer, "claims-0-text"),
     "claim": Kind(lambda: ClaimFactory(text="Original claim."), "text"),
     "source": Kind(lambda: SourceFactory(title="Original title"), "title"),
 }
@@ -51,8 +47,6 @@ KINDS = {
 def stored(obj) -> str:
     """What the typed field holds in the database now."""
     fresh = type(obj)._base_manager.get(pk=obj.pk)
-    if isinstance(fresh, Answer):
-        return fresh.claims.get().text
     return fresh.title if isinstance(fresh, Source) else fresh.text
 
 

@@ -2,13 +2,12 @@
 
 import json
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from claims.audit import RISKS, audit_claim
-from claims.models import Citation, Claim
+from claims.audit import RISKS
+from claims.models import Claim
+from claims.risk import claim_audit, with_audit_facts
 from courtinfo.models import Jurisdiction
 
 _TEXT_WIDTH = 70
@@ -33,19 +32,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        claims = (
-            Claim.objects.select_related(
-                "answer__question__jurisdiction", "answer__live_publication"
-            )
-            .prefetch_related(
-                Prefetch("citations", queryset=Citation.objects.select_related("source"))
-            )
-            .order_by(
-                "answer__question__jurisdiction__name",
-                "answer__question__position",
-                "position",
-                "id",
-            )
+        claims = with_audit_facts(
+            Claim.objects.select_related("answer__question__jurisdiction")
+        ).order_by(
+            "answer__question__jurisdiction__name",
+            "answer__question__position",
+            "position",
+            "id",
         )
         if options["jurisdiction"]:
             jurisdiction = Jurisdiction.objects.filter(
@@ -61,23 +54,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         rows = []
         for order, claim in enumerate(claims):
-            publication = claim.answer.live_publication
-            citations = list(claim.citations.all())
-            audit = audit_claim(
-                text=claim.text,
-                citation_count=len(citations),
-                cited=[
-                    citation.source.citation for citation in citations if citation.source.citation
-                ],
-                verified_on=timezone.localdate(claim.verified_at) if claim.verified_at else None,
-                review_due_on=publication.review_due_on if publication else None,
-                today=today,
-                stale_after_days=settings.COURTINFO_REVIEW_INTERVAL_DAYS,
-                is_claim=claim.status != Claim.Status.NOT_A_CLAIM,
-                anchored=any(
-                    citation.anchor and citation.anchor.get("found") for citation in citations
-                ),
-            )
+            audit = claim_audit(claim, today=today)
             rows.append((RISKS.index(audit.risk), order, claim, audit))
         rows.sort(key=lambda row: row[:2])
 

@@ -1,0 +1,61 @@
+"""The audit applied to stored claims: each claim's risk, and claims ranked by it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
+from claims.audit import RISKS, Audit, audit_claim
+from claims.models import Citation, Claim
+
+
+def with_audit_facts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """What the audit reads of each claim, in a fixed number of queries."""
+    return claims.select_related("answer__live_publication").prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    )
+
+
+def claim_audit(claim: Claim, *, today=None) -> Audit:
+    """The audit of one claim as it is stored now; its citations should be prefetched."""
+    today = today or timezone.localdate()
+    citations = list(claim.citations.all())
+    publication = claim.answer.live_publication
+    return audit_claim(
+        text=claim.text,
+        citation_count=len(citations),
+        cited=[citation.source.citation for citation in citations if citation.source.citation],
+        verified_on=timezone.localdate(claim.verified_at) if claim.verified_at else None,
+        review_due_on=publication.review_due_on if publication else None,
+        today=today,
+        stale_after_days=settings.COURTINFO_REVIEW_INTERVAL_DAYS,
+        is_claim=claim.status != Claim.Status.NOT_A_CLAIM,
+        anchored=any(citation.anchor and citation.anchor.get("found") for citation in citations),
+    )
+
+
+def audited(claims: Iterable[Claim]) -> list[Claim]:
+    """The claims, each with `.audit`, riskiest first (stable within a risk)."""
+    today = timezone.localdate()
+    claims = list(claims)
+    for claim in claims:
+        claim.audit = claim_audit(claim, today=today)
+    return sorted(claims, key=lambda claim: RISKS.index(claim.audit.risk))
+
+
+def ranked_by_risk(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims annotated with `risk_rank`: 0 high, 1 medium, 2 low (an index of RISKS).
+
+    The rules are Python, so the claims are audited here; the database then filters, orders and
+    pages by the rank.
+    """
+    by_rank: dict[int, list[int]] = {}
+    rows = Claim.objects.filter(pk__in=claims.order_by().values("pk"))
+    for claim in audited(with_audit_facts(rows)):
+        by_rank.setdefault(RISKS.index(claim.audit.risk), []).append(claim.pk)
+    whens = [When(pk__in=pks, then=Value(rank)) for rank, pks in sorted(by_rank.items())]
+    rank = Case(*whens, default=Value(len(RISKS)), output_field=IntegerField())
+    return claims.annotate(risk_rank=rank)
