@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from claims import workflow
-from claims.admin_views import EditorialAdmin, StatusColumn, admin_url, lock_row
+from claims.admin_views import (
+    EditorialAdmin,
+    QueueFilter,
+    QueueOrderingMixin,
+    StatusColumn,
+    admin_url,
+    lock_row,
+)
 from claims.models import TranslatedClaim
 from courtinfo.diff import diff_text
 from courtinfo.models import Answer, Translation
@@ -128,9 +135,15 @@ class TranslationForm(forms.Form):
 
 
 @admin.register(Translation)
-class TranslationAdmin(EditorialAdmin):
+class TranslationAdmin(QueueOrderingMixin, EditorialAdmin):
     list_display = ["answer", "jurisdiction", "language", StatusColumn, "progress"]
-    list_filter = ["status", NeedsWorkFilter, "language", "answer__question__jurisdiction"]
+    list_filter = [
+        QueueFilter,
+        "status",
+        NeedsWorkFilter,
+        "language",
+        "answer__question__jurisdiction",
+    ]
     list_select_related = ["answer__question__jurisdiction", "answer__live_publication"]
     search_fields = ["answer__question__text", "question_text"]
     fields = ["question_text"]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import risk, workflow
 from claims.models import Claim, Review
-from courtinfo.models import Answer
+from courtinfo.models import Answer, Translation
 
 A = Answer.Status
 
@@ -107,6 +107,33 @@ def review_overdue(rows: QuerySet[Answer], user) -> QuerySet[Answer]:
     )
 
 
+def translations_to_start(rows: QuerySet[Answer], user) -> QuerySet[Answer]:
+    """Published answers with no Spanish translation yet, longest published first."""
+    return (
+        rows.filter(live_publication__isnull=False)
+        .exclude(translations__language=Translation.Language.SPANISH)
+        .order_by("live_publication__published_at", "pk")
+    )
+
+
+def translations_outdated(rows: QuerySet[Translation], user) -> QuerySet[Translation]:
+    """Translations with a claim whose published English changed since it was translated."""
+    # The comparison is with the English payloads, so it is made in Python over live answers.
+    from claims.admin_translations import outdated_translation_ids
+
+    return rows.filter(pk__in=outdated_translation_ids()).order_by("answer__updated_at", "pk")
+
+
+def translations_to_approve(rows: QuerySet[Translation], user) -> QuerySet[Translation]:
+    """Translations in review of which this person translated no claim, oldest first."""
+    return (
+        rows.filter(status=A.IN_REVIEW)
+        .exclude(claims__translator=user)
+        .distinct()
+        .order_by("updated_at", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class QueueKind:
     key: str
@@ -167,6 +194,33 @@ QUEUES: dict[str, QueueKind] = {
             answers_to_publish,
         ),
         QueueKind(
+            "translations_to_start",
+            "translator",
+            _("Published answers to translate"),
+            _("Every published answer has a Spanish translation."),
+            "courtinfo.translate_answer",
+            Answer,
+            translations_to_start,
+        ),
+        QueueKind(
+            "translations_outdated",
+            "translator",
+            _("Translations whose English changed"),
+            _("No translation is behind its English."),
+            "courtinfo.translate_answer",
+            Translation,
+            translations_outdated,
+        ),
+        QueueKind(
+            "translations_to_approve",
+            "translator",
+            _("Translations waiting for approval"),
+            _("No translation waits for your approval."),
+            "courtinfo.review_translation",
+            Translation,
+            translations_to_approve,
+        ),
+        QueueKind(
             "withdrawn",
             "publisher",
             _("Withdrawn answers"),
@@ -182,6 +236,7 @@ DESKS = [
     ("editor", _("Editor's desk")),
     ("reviewer", _("Reviewer's desk")),
     ("publisher", _("Publisher's desk")),
+    ("translator", _("Translator's desk")),
 ]
 
 
@@ -208,6 +263,7 @@ def queue_rows(key: str, user, rows: QuerySet | None = None) -> QuerySet | None:
 _SHOWN = {
     Answer: ["question__jurisdiction", "question__topic", "live_publication"],
     Claim: ["answer__question__jurisdiction"],
+    Translation: ["answer__question__jurisdiction"],
 }
 
 

@@ -221,3 +221,41 @@ def test_a_queue_that_is_not_yours_lists_nothing(client, publisher, editor):
     client.force_login(publisher)
     url = reverse("admin:claims_claim_changelist") + "?queue=claims_to_check"
     assert listed(client, url) == 0
+
+
+def _translated(publication, translator, *, submit=False):
+    translation = workflow.start_translation(publication.answer, by=translator)
+    workflow.translate_question(translation, by=translator, text="¿Pregunta?")
+    for claim in publication.answer.claims.all():
+        workflow.translate_claim(translation, claim, by=translator, text="Traducido.")
+    if submit:
+        workflow.submit_translation(translation, by=translator)
+    return translation
+
+
+def test_the_translators_desk_lists_what_to_translate_redo_and_approve(
+    client, translator, other_translator
+):
+    from tests.factories import PublicationFactory, SourceFactory
+
+    PublicationFactory()  # published, never translated
+    behind = PublicationFactory()
+    _translated(behind, translator)
+    PublicationFactory(
+        answer=behind.answer,
+        version=2,
+        blocks=[("paragraph", None, [("The English moved on.", [SourceFactory()])])],
+    )
+    _translated(PublicationFactory(), other_translator, submit=True)
+    client.force_login(translator)
+    queues = shown_queues(dashboard(client))
+    assert {key: count for key, (count, _url) in queues.items()} == {
+        "translations_to_start": 1,
+        "translations_outdated": 1,
+        "translations_to_approve": 1,
+    }
+    for count, url in queues.values():
+        assert listed(client, url) == count
+    # Nobody approves what they translated: the other translator's queue leaves it out.
+    client.force_login(other_translator)
+    assert shown_queues(dashboard(client))["translations_to_approve"][0] == 0
