@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from claims.models import Source
 from tests.factories import (
@@ -134,10 +135,11 @@ def test_desktop_reader_finds_sources_and_the_comparison(page, live_server, publ
     assert "Mo. Rev. Stat. § 610.011" in sources.first.inner_text()
 
     page.get_by_role("link", name="Compare with 1 other jurisdiction").click()
+    # The click starts a navigation; wait for it to land before reading the new page.
+    page.wait_for_url("**/compare/may-state-courts-share-information-with-ice/")
 
-    assert "/compare/may-state-courts-share-information-with-ice/" in page.url
-    assert page.get_by_role("heading", name="Kansas").is_visible()
-    assert page.get_by_role("heading", name="Missouri").is_visible()
+    expect(page.get_by_role("heading", name="Kansas")).to_be_visible()
+    expect(page.get_by_role("heading", name="Missouri")).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
