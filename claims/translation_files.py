@@ -46,6 +46,9 @@ def export_po(*, language: str, jurisdiction: str | None = None) -> polib.POFile
     po.metadata = {
         "Project-Id-Version": "courtinfo",
         "POT-Creation-Date": timezone.now().strftime("%Y-%m-%d %H:%M%z"),
+        "PO-Revision-Date": timezone.now().strftime("%Y-%m-%d %H:%M%z"),
+        "Last-Translator": "",
+        "Language-Team": language,
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",

@@ -172,3 +172,22 @@ def test_a_file_that_is_not_po_is_refused_with_its_name(tmp_path, translator):
     path.write_text('msgid "unterminated\n', encoding="utf-8")
     with pytest.raises(CommandError, match="notes.po"):
         call_command("import_translations", str(path), "--by", translator.username)
+
+
+def test_the_exported_file_is_a_po_file_gettext_accepts(tmp_path):
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("GNU gettext's msgfmt is not installed")
+    _published()
+    path = tmp_path / "es.po"
+    call_command("export_translations", str(path), "--language", "es")
+    checked = subprocess.run(
+        [msgfmt, "--check", "--output-file=/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
