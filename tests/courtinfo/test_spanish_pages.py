@@ -212,3 +212,18 @@ def test_the_history_in_spanish_keeps_the_english_record(client, translated):
     response = client.get(_es(_en(translated)) + "history/")
     assert response.status_code == 200
     assert "Este registro se lleva en inglés" in response.content.decode()
+
+
+def test_the_admin_stays_in_english_whatever_the_browser_asks(client):
+    # Unprefixed addresses are English (i18n_patterns without a prefix for the default language):
+    # the admin's own texts exist in English only, so Django's are not mixed in from the browser.
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
+    page = lxml.html.fromstring(response.content)
+    assert page.get("lang") == "en"
+    assert "Log in" in response.content.decode()
+
+
+def test_an_unprefixed_public_page_is_english_whatever_the_browser_asks(client):
+    english = _published()
+    response = client.get(_en(english), HTTP_ACCEPT_LANGUAGE="es")
+    assert lxml.html.fromstring(response.content).get("lang") == "en"
