@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from courtinfo.models import Answer, EditedModel, Publication, WriteOnceQuerySet
+from courtinfo.models import Answer, EditedModel, Publication, WriteOnceModel, WriteOnceQuerySet
 
 
 @reversion.register(follow=("citations",))
@@ -242,11 +242,15 @@ class SourceCopyQuerySet(WriteOnceQuerySet):
         return self.annotate(rank=rank).filter(rank=1)
 
 
-class SourceCopy(models.Model):
+class SourceCopy(WriteOnceModel):
     """An archived copy of a source, written by claims.evidence once and never changed.
 
     The newest copy of a source is the one its citations' quotes are checked against.
     """
+
+    refusal = SourceCopyImmutable
+    changed_message = "An archived copy is never changed after it is written."
+    deleted_message = "An archived copy is never deleted."
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="copies")
     retrieved_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -270,14 +274,6 @@ class SourceCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.title}, {self.retrieved_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise SourceCopyImmutable("An archived copy is never changed after it is written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise SourceCopyImmutable("An archived copy is never deleted.")
 
 
 class NotificationPreference(models.Model):

@@ -338,6 +338,25 @@ class WriteOnceQuerySet(models.QuerySet):
         raise self.refusal(self.reason)
 
 
+class WriteOnceModel(models.Model):
+    """A row written once: saving it again, or deleting it, raises `refusal`."""
+
+    refusal: type[Exception] = Exception
+    changed_message = ""
+    deleted_message = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.refusal(self.changed_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.refusal(self.deleted_message)
+
+
 class PublicationImmutable(Exception):
     """Raised on any attempt to change or delete a written publication."""
 
@@ -394,8 +413,12 @@ class SearchDocument(models.Func):
         return parts, params
 
 
-class Publication(models.Model):
+class Publication(WriteOnceModel):
     """An immutable snapshot of an approved answer; the public pages render only these."""
+
+    refusal = PublicationImmutable
+    changed_message = "A publication is never changed after it is written."
+    deleted_message = "A publication is never deleted."
 
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="publications")
     version = models.PositiveIntegerField()
@@ -455,16 +478,8 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.question_text} (v{self.version})"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PublicationImmutable("A publication is never changed after it is written.")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("public:question", args=[self.jurisdiction.slug, self.question_slug])
-
-    def delete(self, *args, **kwargs):
-        raise PublicationImmutable("A publication is never deleted.")
 
 
 @reversion.register(follow=("claims",))
@@ -558,8 +573,12 @@ class TranslationPublicationQuerySet(WriteOnceQuerySet):
     reason = "Publications are never changed or deleted; publish a new version instead."
 
 
-class TranslationPublication(models.Model):
+class TranslationPublication(WriteOnceModel):
     """An immutable snapshot of an approved translation: the English payload in another language."""
+
+    refusal = PublicationImmutable
+    changed_message = Publication.changed_message
+    deleted_message = Publication.deleted_message
 
     translation = models.ForeignKey(
         Translation, on_delete=models.PROTECT, related_name="publications"
@@ -590,14 +609,6 @@ class TranslationPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payload['question']['text']} ({self.language}, v{self.version})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PublicationImmutable("A publication is never changed after it is written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PublicationImmutable("A publication is never deleted.")
 
 
 class ProblemReport(models.Model):
