@@ -1137,6 +1137,44 @@ def _next_version(answer: Answer) -> int:
     return (answer.publications.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
+def _write_publication(
+    answer: Answer,
+    *,
+    by,
+    payload: dict[str, Any],
+    published_at: datetime.datetime,
+    summary: str,
+    review_due_on,
+    **place,
+) -> Publication:
+    """Insert the answer's next publication, the version its payload gives; `place` is where and
+    under which question it is shown."""
+    version = payload["version"]
+    try:
+        # The row lock serialises publishers; the unique (answer, version) constraint is the
+        # backstop should two ever get past it.
+        with transaction.atomic():
+            return Publication.objects.create(
+                answer=answer,
+                version=version,
+                published_at=published_at,
+                published_by=by,
+                summary=summary,
+                body_text=snapshot.body_text(payload),
+                review_due_on=review_due_on,
+                payload=payload,
+                **place,
+            )
+    except IntegrityError:
+        raise TransitionError(
+            _(
+                "This answer was just published by someone else as version %(version)s; "
+                "reload the page to see it."
+            )
+            % {"version": version}
+        ) from None
+
+
 def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
     """approved → published: write the next Publication, a snapshot of what was approved."""
     t = ANSWER_TRANSITIONS["publish"]
@@ -1159,34 +1197,20 @@ def publish_answer(answer: Answer, *, by, summary: str = "") -> Publication:
             review_due_on=review_due_on,
         )
         question = locked.question
-        try:
-            # The row lock serialises publishers; the unique (answer, version) constraint is the
-            # backstop should two ever get past it.
-            with transaction.atomic():
-                publication = Publication.objects.create(
-                    answer=locked,
-                    version=version,
-                    jurisdiction=question.jurisdiction,
-                    topic=question.topic,
-                    question_slug=question.slug,
-                    question_text=question.text,
-                    compare_key=question.compare_key,
-                    position=question.position,
-                    published_at=published_at,
-                    published_by=by,
-                    summary=summary,
-                    body_text=snapshot.body_text(payload),
-                    review_due_on=review_due_on,
-                    payload=payload,
-                )
-        except IntegrityError:
-            raise TransitionError(
-                _(
-                    "This answer was just published by someone else as version %(version)s; "
-                    "reload the page to see it."
-                )
-                % {"version": version}
-            ) from None
+        publication = _write_publication(
+            locked,
+            by=by,
+            payload=payload,
+            published_at=published_at,
+            summary=summary,
+            review_due_on=review_due_on,
+            jurisdiction_id=question.jurisdiction_id,
+            topic_id=question.topic_id,
+            question_slug=question.slug,
+            question_text=question.text,
+            compare_key=question.compare_key,
+            position=question.position,
+        )
         from_status = locked.status
         locked.status = t.target
         locked.live_publication = publication
@@ -2281,29 +2305,21 @@ def confirm_review(answer: Answer, *, by, note: str = "") -> Publication:
         reviewer = snapshot.display_name(by)
         if reviewer not in payload.get("reviewers", []):
             payload["reviewers"] = [*payload.get("reviewers", []), reviewer]
-        try:
-            with transaction.atomic():
-                publication = Publication.objects.create(
-                    answer=locked,
-                    version=version,
-                    jurisdiction_id=live.jurisdiction_id,
-                    topic_id=live.topic_id,
-                    question_slug=live.question_slug,
-                    question_text=live.question_text,
-                    compare_key=live.compare_key,
-                    position=live.position,
-                    published_at=published_at,
-                    published_by=by,
-                    summary=summary,
-                    body_text=live.body_text,
-                    review_due_on=review_due_on,
-                    payload=payload,
-                )
-        except IntegrityError:
-            raise TransitionError(
-                _("This answer was just published again as version %(version)s; reload the page.")
-                % {"version": version}
-            ) from None
+        publication = _write_publication(
+            locked,
+            by=by,
+            payload=payload,
+            published_at=published_at,
+            summary=summary,
+            review_due_on=review_due_on,
+            # The content is the live one: where it is shown, and under which question, too.
+            jurisdiction_id=live.jurisdiction_id,
+            topic_id=live.topic_id,
+            question_slug=live.question_slug,
+            question_text=live.question_text,
+            compare_key=live.compare_key,
+            position=live.position,
+        )
         locked.live_publication = publication
         locked.updated_by = by
         locked.save(update_fields=["live_publication", "updated_by", "updated_at"])
