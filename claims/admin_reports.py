@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims import workflow
-from claims.admin_views import report, status_badge
+from claims.admin_views import ReadOnlyAdmin, report, status_badge
 from claims.models import Claim, DueForReview, NotificationPreference, ScheduledAnswer
 from courtinfo.models import Answer, ProblemReport
 
@@ -208,17 +208,8 @@ class ScheduleForm(forms.Form):
     )
 
 
-class WorkflowQueueAdmin(admin.ModelAdmin):
+class WorkflowQueueAdmin(ReadOnlyAdmin):
     """A read-only queue whose one page per row asks the workflow what can be done."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}
