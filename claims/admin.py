@@ -14,7 +14,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.html import format_html
@@ -36,6 +36,7 @@ from claims.admin_claims_editor import pop_refusals, refuse
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.admin_views import (
     BOUNDED_CHOICES,
+    PUBLICATION_TEXT,
     EditorialAdmin,
     QueueFilter,
     QueueOrderingMixin,
@@ -47,6 +48,7 @@ from claims.admin_views import (
     posted_seen,
     report,
     risk_badge,
+    row_count,
     seen_field,
     when_shown,
 )
@@ -191,10 +193,16 @@ class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
     diff_labels = {"answer_id": gettext_lazy("Answer")}
 
     def get_queryset(self, request):
+        # Citations counted for the rows shown; none of the large columns of the answer or its
+        # publication, which the list does not show.
         return (
             super()
             .get_queryset(request)
-            .annotate(citation_total=Count("citations"))
+            .annotate(citation_total=row_count(Citation, "claim"))
+            .defer(
+                "answer__approved_content",
+                *(f"answer__live_publication__{name}" for name in PUBLICATION_TEXT),
+            )
             .prefetch_related(
                 Prefetch("citations", queryset=Citation.objects.select_related("source"))
             )
@@ -516,7 +524,7 @@ class SourceAdmin(EditorialAdmin):
         return form
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(cited_total=Count("citations"))
+        return super().get_queryset(request).annotate(cited_total=row_count(Citation, "source"))
 
     # Archiving a copy: fetched from the URL (the list's action) or uploaded on the source page.
 

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, Prefetch
+from django.db.models import CharField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -27,6 +28,7 @@ from reversion.models import Version
 from claims import admin_claims_editor, admin_import, desks, workflow
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.admin_views import (
+    PUBLICATION_TEXT,
     EditorialAdmin,
     QueueFilter,
     QueueOrderingMixin,
@@ -38,6 +40,7 @@ from claims.admin_views import (
     display_name,
     posted_seen,
     report,
+    row_count,
     when_shown,
 )
 from claims.models import Citation, Claim, Review
@@ -222,29 +225,51 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     diff_labels = {"question_id": gettext_lazy("Question")}
 
     def get_queryset(self, request):
-        claims = Claim.objects.prefetch_related(
+        # Only an answer in review can be approved from the list, so only its claims are read
+        # (for the `seen` column); claims are counted for the rows shown.
+        in_review = Claim.objects.filter(answer__status=Answer.Status.IN_REVIEW).prefetch_related(
             Prefetch("citations", queryset=Citation.objects.select_related("source"))
         )
         return (
             super()
             .get_queryset(request)
-            .annotate(claim_total=Count("claims"))
-            .prefetch_related(Prefetch("claims", queryset=claims))
+            .annotate(claim_total=row_count(Claim, "answer"))
+            # The list shows neither what was approved nor what the live publication published.
+            .defer("approved_content", *(f"live_publication__{name}" for name in PUBLICATION_TEXT))
+            .prefetch_related(Prefetch("claims", queryset=in_review, to_attr="claims_in_review"))
         )
 
     def get_object(self, request, object_id, from_field=None):
-        queryset = Answer.objects.select_related(
-            "question__jurisdiction",
-            "question__topic",
-            "live_publication",
-            "submitted_by",
-            "approved_by",
-            "updated_by",
+        # A GET of the change page reads its answer once, for the workflow's buttons and then
+        # for Django's form: the page changes nothing in between. Any other request reads afresh.
+        shown = getattr(request, "_answer_shown", None)
+        if request.method == "GET" and shown is not None and str(shown.pk) == str(object_id):
+            return shown
+        latest_version = (
+            Version.objects.get_for_model(Answer)
+            .filter(object_id=Cast(OuterRef("pk"), output_field=CharField()))
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+        queryset = (
+            desks.with_last_move(Answer.objects.all())
+            .annotate(latest_version_id=Subquery(latest_version))
+            .select_related(
+                "question__jurisdiction",
+                "question__topic",
+                "live_publication",
+                "submitted_by",
+                "approved_by",
+                "updated_by",
+            )
         )
         try:
-            return queryset.get(pk=object_id)
+            answer = queryset.get(pk=object_id)
         except (Answer.DoesNotExist, ValueError):
             return None
+        if request.method == "GET":
+            request._answer_shown = answer
+        return answer
 
     def view_on_site(self, obj: Answer) -> str:
         # Nothing public yet is a 404 there: show the preview instead.
@@ -345,21 +370,20 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
                 {"action": move.action, "label": label, "note": note, "refusal": move.refusal}
             )
         live = answer.live_publication
-        latest = Version.objects.get_for_object(answer).only("pk").first()
-        last_move = desks.with_last_move(Answer.objects.filter(pk=answer.pk)).values(
-            "last_move", "last_move_note"
-        )[0]
-        sent_back = answer.status == Answer.Status.DRAFT and last_move["last_move"] == (
-            Review.Action.REQUEST_CHANGES
+        # get_object annotated the answer with its newest status event and history version.
+        sent_back = (
+            answer.status == Answer.Status.DRAFT
+            and answer.last_move == Review.Action.REQUEST_CHANGES
         )
+        latest = answer.latest_version_id
         return {
             **admin_claims_editor.editor_context(request, answer),
             "transitions": transitions,
-            "sent_back_note": last_move["last_move_note"] if sent_back else None,
+            "sent_back_note": answer.last_move_note if sent_back else None,
             "live_compare_url": (admin_url(answer, "compare") + "?from=live&to=current")
             if live
             else None,
-            "history_compare_url": compare_url(answer, latest.pk, "current") if latest else None,
+            "history_compare_url": compare_url(answer, latest, "current") if latest else None,
             "preview_url": admin_url(answer, "preview"),
         }
 
@@ -564,8 +588,11 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     @admin.display(description="")
     def seen(self, obj: Answer):
         # Posted with a bulk approval: the answer as this list knew it, so an answer changed
-        # after the list was loaded is refused rather than approved unseen.
-        claims = sorted(obj.claims.all(), key=lambda c: (c.block, c.position, c.pk))
+        # after the list was loaded is refused rather than approved unseen. Only an answer in
+        # review can be approved; any other has no field, and an approval of it is refused.
+        if obj.status != Answer.Status.IN_REVIEW:
+            return ""
+        claims = sorted(obj.claims_in_review, key=lambda c: (c.block, c.position, c.pk))
         return format_html(
             '<input type="hidden" name="seen-{}" value="{}">',
             obj.pk,

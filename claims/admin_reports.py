@@ -183,10 +183,14 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # One setting per person.
-        return (
-            super().has_add_permission(request)
-            and not NotificationPreference.objects.filter(user=request.user).exists()
-        )
+        if not super().has_add_permission(request):
+            return False
+        # Asked by every admin page that lists the models; one query a request.
+        if not hasattr(request, "_has_notification_preference"):
+            request._has_notification_preference = NotificationPreference.objects.filter(
+                user=request.user
+            ).exists()
+        return not request._has_notification_preference
 
     def save_model(self, request, obj, form, change):
         if not change:

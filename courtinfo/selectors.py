@@ -54,7 +54,7 @@ def live_publication(*, jurisdiction_slug: str, question_slug: str) -> Publicati
 
 
 def live_publication_for_answer(*, answer_id: int) -> Publication | None:
-    return live_publications().filter(answer_id=answer_id).first()
+    return live_publications().filter(answer_id=answer_id).defer("body_text").first()
 
 
 def latest_withdrawal(*, jurisdiction=None):
