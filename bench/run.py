@@ -58,6 +58,8 @@ class Options:
     warmup: int
     states: int
     scale: str = "medium"
+    # Rows (as named in the table) to profile with pyinstrument after they are timed.
+    profile: tuple[str, ...] = ()
 
 
 # (iterations, warm-up runs, jurisdictions besides Missouri; None: every state and DC)
@@ -323,7 +325,25 @@ def _measure(
     return row
 
 
-def _bench_requests(answer: Answer, users: dict, options: Options, rows: list[Row]) -> None:
+def _profile(
+    get: Callable[[], object], options: Options, before: Callable[[], object] | None
+) -> str:
+    """Where `options.iterations` requests spend their time, as pyinstrument prints it."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+    for _ in range(options.iterations):
+        if before is not None:
+            before()
+        profiler.start()
+        get()
+        profiler.stop()
+    return profiler.output_text(unicode=True, color=False, short_mode=True)
+
+
+def _bench_requests(
+    answer: Answer, users: dict, options: Options, rows: list[Row], profiles: dict[str, str]
+) -> None:
     from django.core.cache import cache
     from django.test import Client
 
@@ -353,10 +373,13 @@ def _bench_requests(answer: Answer, users: dict, options: Options, rows: list[Ro
         for _ in range(options.warmup):
             get()
         if name in CACHED:
-            rows.append(_measure(f"{name} (warm)", get, floor, options))
-            rows.append(_measure(f"{name} (cold)", get, floor, options, before=cache.clear))
+            timed = [(f"{name} (warm)", None), (f"{name} (cold)", cache.clear)]
         else:
-            rows.append(_measure(name, get, floor, options))
+            timed = [(name, None)]
+        for label, before in timed:
+            rows.append(_measure(label, get, floor, options, before=before))
+            if label in options.profile:
+                profiles[label] = _profile(get, options, before)
 
 
 def _analyze(connection) -> None:
@@ -409,7 +432,8 @@ def run(options: Options) -> tuple[list[Row], dict]:
         answer = _second_version(users)
         _analyze(connection)
         request_rows: list[Row] = []
-        _bench_requests(answer, users, options, request_rows)
+        profiles: dict[str, str] = {}
+        _bench_requests(answer, users, options, request_rows, profiles)
         from courtinfo.models import Publication
 
         info = {
@@ -421,6 +445,7 @@ def run(options: Options) -> tuple[list[Row], dict]:
             "scale": options.scale,
             "jurisdictions": 1 + len(_other_states(options)),
             "published_answers": Publication.objects.live().count(),
+            "profiles": profiles,
         }
     finally:
         teardown_databases(databases, verbosity=0)
@@ -511,6 +536,14 @@ def parse_args(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
     )
     parser.add_argument("--quick", action="store_true", help="the small scale")
     parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="ROW",
+        help="profile this row with pyinstrument after timing it, as the table names it "
+        "(for example 'question (cold)'); may be given more than once",
+    )
+    parser.add_argument(
         "--json",
         type=Path,
         metavar="PATH",
@@ -536,7 +569,8 @@ def parse_args(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
         parser.error(
             f"--iterations and --warmup need at least 1; --states 0 to {len(EXTRA_STATES)}"
         )
-    return Options(iterations, warmup, states, scale), args.json, args.compare
+    options = Options(iterations, warmup, states, scale, profile=tuple(args.profile))
+    return options, args.json, args.compare
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -553,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     rows, info = run(options)
     print(render_table(rows, info, previous))
+    for label, text in info.pop("profiles").items():
+        print(f"\n--- profile: {label} ({options.iterations} requests)\n{text}")
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(
         json.dumps({**info, "rows": [asdict(row) for row in rows]}, indent=2) + "\n",

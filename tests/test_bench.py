@@ -61,7 +61,16 @@ def quick_run(tmp_path_factory):
     path = tmp_path_factory.mktemp("bench") / "bench.json"
     env = {**os.environ, "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1")}
     result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--json", str(path)],
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--quick",
+            "--json",
+            str(path),
+            "--profile",
+            "question (cold)",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -158,3 +167,11 @@ def test_compare_prints_the_previous_run_beside_the_new_one(quick_run, tmp_path)
 def test_compare_without_a_previous_run_says_so(tmp_path, capsys):
     assert main(["--compare", "--json", str(tmp_path / "none.json")]) == 2
     assert "no previous run" in capsys.readouterr().err
+
+
+def test_quick_run_profiles_the_row_it_was_asked_to(quick_run):
+    stdout, numbers = quick_run
+    _, _, profile = stdout.partition("--- profile: question (cold)")
+    # pyinstrument's call tree reaches the page's own view.
+    assert "LivePublicationPage.get" in profile or "views.py" in profile
+    assert "profiles" not in numbers
