@@ -9,12 +9,13 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 
 register = template.Library()
 
@@ -236,8 +237,21 @@ def language_versions(context) -> list[LanguageVersion]:
     if request is None:
         return []
     current = get_language()
-    path = request.get_full_path()
     return [
-        LanguageVersion(code, name, translate_url(path, code), code == current)
+        LanguageVersion(code, name, _in_language(request, code), code == current)
         for code, name in settings.LANGUAGES
     ]
+
+
+def _in_language(request, code: str) -> str:
+    """The request's address in another language: translate_url without resolving it again."""
+    match = request.resolver_match
+    if match is None or not match.url_name:
+        return translate_url(request.get_full_path(), code)
+    with override(code):
+        try:
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return translate_url(request.get_full_path(), code)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{path}?{iri_to_uri(query)}" if query else path

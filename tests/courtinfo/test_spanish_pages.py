@@ -227,3 +227,30 @@ def test_an_unprefixed_public_page_is_english_whatever_the_browser_asks(client):
     english = _published()
     response = client.get(_en(english), HTTP_ACCEPT_LANGUAGE="es")
     assert lxml.html.fromstring(response.content).get("lang") == "en"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/es/",
+        "/missouri/a-question/",
+        "/es/missouri/a-question/history/",
+        "/search/?q=court+%C3%A9&page=2",
+        "/es/search/?q=registro",
+        "/sources/?page=3",
+        "/compare/some-key/",
+    ],
+)
+def test_language_versions_name_the_addresses_translate_url_gives(path):
+    from django.test import RequestFactory
+    from django.urls import resolve, translate_url
+    from django.utils.translation import override
+
+    from courtinfo.templatetags.courtinfo_public import _in_language
+
+    request = RequestFactory().get(path)
+    with override("es" if path.startswith("/es/") else "en"):
+        request.resolver_match = resolve(request.path_info)
+        for code in ("en", "es"):
+            assert _in_language(request, code) == translate_url(request.get_full_path(), code)
