@@ -343,6 +343,7 @@ def _lock(answers: list[Answer]) -> dict[int, tuple[Answer, list[Claim]]]:
     questions = Question.objects.select_for_update().filter(
         pk__in=[answer.question_id for answer in answers]
     )
+    # Only the locks are wanted here; the questions are read with their answers below.
     list(questions.order_by("pk").values_list("pk", flat=True))
     locked = (
         Answer.objects.select_for_update(of=("self",))
