@@ -50,6 +50,10 @@ class Row:
     cpu_ms: float | None = None
     # The bare view's median, timed alternately with this row's requests.
     floor_ms: float | None = None
+    # Only the corpus import: claims written a second, and how much the process's peak memory
+    # (ru_maxrss) grew meanwhile.
+    claims_per_s: float | None = None
+    peak_memory_mb: float | None = None
 
 
 @dataclass
@@ -158,22 +162,45 @@ def _other_states(options: Options) -> list[str]:
     )
 
 
+def _max_rss_mb() -> float:
+    """The most memory this process has held so far (ru_maxrss: KB on Linux, bytes on macOS)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
 def _bench_imports(options: Options, rows: list[Row]) -> None:
-    """The seed for Missouri first (counted), then each extra state (timed); then re-imports."""
+    """Every jurisdiction's seed in one go, Missouri's first (its queries counted) and each
+    other's timed alone too; then re-imports of Missouri's."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from claims.importer.parse import parse_document
+    from claims.models import Claim
 
     missouri = _seed_for("MO")
-    others = [_seed_for(code) for code in _other_states(options)]
+    corpus = [missouri, *(_seed_for(code) for code in _other_states(options))]
     # Loads the sentence tokenizer and the citation patterns, which a running site has done.
     parse_document(missouri[0], name=missouri[1])
-    with CaptureQueriesContext(connection) as fresh_queries:
-        first = _timed(lambda: _import(missouri))
-    fresh_count = len(fresh_queries)
-    fresh = [_timed(lambda seed=seed: _import(seed)) for seed in others]
-    rows.append(_row("import seed (fresh)", "operation", fresh or [first], fresh_count))
+    queries: list[int] = []
+
+    def count(execute, sql, params, many, context):
+        queries[-1] += 1
+        return execute(sql, params, many, context)
+
+    peak_before, started = _max_rss_mb(), time.perf_counter_ns()
+    samples = []
+    with connection.execute_wrapper(count):
+        for seed in corpus:
+            queries.append(0)
+            samples.append(_timed(lambda seed=seed: _import(seed)))
+    total_ms = (time.perf_counter_ns() - started) / 1e6
+    rows.append(_row("import seed (fresh)", "operation", samples[1:] or samples, queries[0]))
+    whole = _row("import corpus (one go)", "operation", [total_ms], sum(queries))
+    whole.claims_per_s = Claim.objects.count() / (total_ms / 1000)
+    whole.peak_memory_mb = _max_rss_mb() - peak_before
+    rows.append(whole)
 
     with CaptureQueriesContext(connection) as again_queries:
         _import(missouri)
@@ -507,6 +534,12 @@ def render_table(rows: list[Row], info: dict, previous: dict | None = None) -> s
         "warm: the page cache filled; cold: emptied before every request. cpu ms: this process.",
         "Import rows parse and load the 20-question seed; publish_answer is one answer's "
         "publication.",
+        *(
+            f"{row.name}: every jurisdiction's seed, {row.claims_per_s:,.0f} claims a second; "
+            f"peak memory (ru_maxrss) grew {row.peak_memory_mb:.1f} MB."
+            for row in rows
+            if row.claims_per_s is not None
+        ),
     ]
     if previous is not None:
         lines.append(

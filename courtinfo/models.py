@@ -75,7 +75,20 @@ class ContentQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None):
         self._refuse_workflow_fields(fields)
-        return super().bulk_update(objs, fields, batch_size=batch_size)
+        objs = list(objs)
+        versions = [obj.version for obj in objs]
+        for obj in objs:
+            obj.version = models.F("version") + 1
+        try:
+            updated = super().bulk_update(objs, [*fields, "version"], batch_size=batch_size)
+        except Exception:
+            for obj, version in zip(objs, versions, strict=True):
+                obj.version = version
+            raise
+        # As a save does: each object holds the version its UPDATE wrote.
+        for obj, version in zip(objs, versions, strict=True):
+            obj.version = version + 1
+        return updated
 
     def _refuse_workflow_fields(self, names) -> None:
         if workflow_is_writing():

@@ -52,7 +52,12 @@ REQUESTS = [
     "floor: base.html",
     *[row for name in PAGES for row in _warm_and_cold(name)],
 ]
-OPERATIONS = ["import seed (fresh)", "import seed (unchanged)", "publish_answer"]
+OPERATIONS = [
+    "import seed (fresh)",
+    "import corpus (one go)",
+    "import seed (unchanged)",
+    "publish_answer",
+]
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +146,16 @@ def test_quick_run_reports_its_setup(quick_run):
     assert numbers["published_answers"] == 40
     assert numbers["database"].split()[0] in {"sqlite", "postgresql"}
     assert f"Django {numbers['django']}" in stdout and f"Python {numbers['python']}" in stdout
+
+
+def test_quick_run_imports_the_corpus_in_one_go_and_says_how_fast_and_how_much_memory(quick_run):
+    stdout, numbers = quick_run
+    [corpus] = [row for row in numbers["rows"] if row["name"] == "import corpus (one go)"]
+    fresh = next(row for row in numbers["rows"] if row["name"] == "import seed (fresh)")
+    assert corpus["samples"] == 1 and corpus["median_ms"] > fresh["median_ms"]
+    assert corpus["queries"] > fresh["queries"]
+    assert corpus["claims_per_s"] > 0 and corpus["peak_memory_mb"] >= 0
+    assert f"{corpus['claims_per_s']:,.0f} claims a second" in stdout
 
 
 def test_bench_refuses_zero_iterations(capsys):

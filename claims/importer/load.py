@@ -1,6 +1,7 @@
 """Loads parsed documents into the database as draft questions, answers and claims."""
 
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,8 +10,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.importer.parse import (
@@ -298,7 +300,7 @@ def _as_parsed(question: Question, blocks: list[dict], claims: list[Claim]) -> P
     )
 
 
-def make_slug(text: str, *, taken: set[str], fallback: str) -> str:
+def make_slug(text: str, *, taken: Container[str], fallback: str) -> str:
     """Return a slug of the text at most 200 characters long that is not in taken."""
     base = _truncate(slugify(text), SLUG_MAX - _SLUG_ROOM) or fallback
     slug, suffix = base, 2
@@ -330,28 +332,34 @@ _ANSWER_FIELDS = ["blocks", "import_fingerprint", "updated_by", "updated_at"]
 _CLAIM_FIELDS = ["text", "block", "author", "updated_by", "updated_at"]
 
 
-def _lock(answer: Answer) -> tuple[Answer, list[Claim]] | None:
-    """Lock the question, the answer, then its claims; None if the answer is gone meanwhile.
+def _lock(answers: list[Answer]) -> dict[int, tuple[Answer, list[Claim]]]:
+    """Lock the questions, the answers, then their claims; answers gone meanwhile are left out.
 
     The order is the one every other writer takes: the admin saves a question and then reopens
-    its answer; the workflow locks an answer and then its claim. The answer comes back read
-    after the locks, with its question and whether it has citations and workflow events.
+    its answer; the workflow locks an answer and then its claim. Rows of one table are locked in
+    id order. Each answer comes back read after the locks, with its question, whether it has
+    citations and workflow events, and its claims in order.
     """
-    Question.objects.select_for_update().filter(pk=answer.question_id).order_by().exists()
-    answer = (
+    questions = Question.objects.select_for_update().filter(
+        pk__in=[answer.question_id for answer in answers]
+    )
+    # Only the locks are wanted here; the questions are read with their answers below.
+    list(questions.order_by("pk").values_list("pk", flat=True))
+    locked = (
         Answer.objects.select_for_update(of=("self",))
         .select_related("question")
         .annotate(
             has_citations=Exists(Citation.objects.filter(claim__answer=OuterRef("pk"))),
             has_reviews=Exists(Review.objects.filter(answer=OuterRef("pk"))),
         )
-        .filter(pk=answer.pk)
-        .first()
+        .filter(pk__in=[answer.pk for answer in answers])
+        .order_by("pk")
     )
-    if answer is None:
-        return None
-    claims = Claim.objects.select_for_update().filter(answer=answer).order_by("position", "pk")
-    return answer, list(claims)
+    found = {answer.pk: (answer, []) for answer in locked}
+    claims = Claim.objects.select_for_update().filter(answer__in=list(found))
+    for claim in claims.order_by("answer", "position", "pk"):
+        found[claim.answer_id][1].append(claim)
+    return found
 
 
 def _conflict(answer: Answer, claims: list[Claim]) -> str:
@@ -384,26 +392,52 @@ def _blocks_of(question: ParsedQuestion) -> list[dict]:
     return [{"kind": block.kind, "number": block.number} for block in question.blocks]
 
 
+@dataclass
+class _Update:
+    """A question of the document whose answer the import rewrites, as locked."""
+
+    parsed: ParsedQuestion
+    answer: Answer
+    claims: list[Claim]
+    # Whether the question's text, so its slug, changes.
+    renamed: bool = False
+
+
 class _Loader:
+    """Writes one document in a fixed number of queries: each table in bulk, one revision."""
+
     def __init__(self, document: ParsedDocument, *, jurisdiction, topic, user) -> None:
         self.document = document
         self.jurisdiction = jurisdiction
         self.topic = topic
         self.user = user
         self.source_file = document.name.replace("\\", "/").rsplit("/", 1)[-1][:_SOURCE_FILE_MAX]
+        self.fingerprints = {parsed.number: fingerprint(parsed) for parsed in document.questions}
+        # Answers a person edited into what the document now says: their new import fingerprint.
+        self.caught_up: dict[int, str] = {}
 
     def run(self, report: LoadReport) -> None:
         existing = self._existing_questions()
         self.slugs = dict(
             Question.objects.filter(jurisdiction=self.jurisdiction).values_list("slug", "pk")
         )
+        # The document's new questions (None) and changed answers, in its order.
+        plan: list[tuple[ParsedQuestion, Answer | None]] = []
         for parsed in self.document.questions:
             question = existing.pop(parsed.number, None)
             if question is None:
-                self._create(parsed, report)
-            else:
-                self._update(question, parsed, report)
+                plan.append((parsed, None))
+                continue
+            answer = self._changed_answer(question, parsed, report)
+            if answer is not None:
+                plan.append((parsed, answer))
         report.missing = sorted(existing)
+        self._catch_up_fingerprints()
+        work = self._decide(plan, report)
+        # Conflicts are found in two passes; the report lists them in the document's order.
+        report.conflicts.sort(key=lambda conflict: conflict[0])
+        if work:
+            self._write(work, report)
 
     def _existing_questions(self) -> dict[int, Question]:
         """The questions already there, by position, read without locks to find what changed."""
@@ -419,120 +453,182 @@ class _Loader:
             found.setdefault(question.position, question)
         return found
 
-    def _revision(self):
-        # The file's transaction already wraps every answer, so no savepoint per revision.
-        return reversion.create_revision(manage_manually=True, atomic=False)
-
-    def _record(self, question: Question, answer: Answer) -> None:
-        reversion.set_comment(f"Imported from {self.source_file}")
-        reversion.set_user(self.user)
-        # The answer follows its claims and their citations: read them fresh, in three queries;
-        # its repr is its question's text.
-        reversion.add_to_revision(question)
-        reversion.add_to_revision(
-            Answer.objects.select_related("question")
-            .prefetch_related("claims__citations")
-            .get(pk=answer.pk)
-        )
-
-    def _create(self, parsed: ParsedQuestion, report: LoadReport) -> None:
-        with self._revision():
-            question = Question.objects.create(
-                jurisdiction=self.jurisdiction,
-                topic=self.topic,
-                position=parsed.number,
-                text=parsed.text,
-                slug=self._slug(parsed.text, parsed.number, pk=None),
-                compare_key=question_compare_key(parsed.text, self.jurisdiction),
-                source_file=self.source_file,
-                updated_by=self.user,
-            )
-            self.slugs[question.slug] = question.pk
-            answer = Answer.objects.create(
-                question=question,
-                blocks=_blocks_of(parsed),
-                import_fingerprint=fingerprint(parsed),
-                updated_by=self.user,
-            )
-            claims = Claim.objects.bulk_create(
-                self._new_claim(answer, position, block, text)
-                for position, (block, text) in enumerate(_claims_of(parsed))
-            )
-            self._record(question, answer)
-        report.questions_created += 1
-        report.claims_created += len(claims)
-
-    def _update(self, question: Question, parsed: ParsedQuestion, report: LoadReport) -> None:
+    def _changed_answer(
+        self, question: Question, parsed: ParsedQuestion, report: LoadReport
+    ) -> Answer | None:
+        """The question's answer if the document changes it; else None, counted in the report."""
         answer = getattr(question, "answer", None)
         if answer is None:
             report.conflicts.append(
                 (parsed.number, "the question exists without an answer; left alone")
             )
-            return
+            return None
         claims = list(answer.claims.all())
-        new = fingerprint(parsed)
+        new = self.fingerprints[parsed.number]
         current = current_fingerprint(answer, claims)
-        if new in (answer.import_fingerprint, current):
-            # The document brings nothing new: the answer stays as it is, edited or not.
-            if current == new and answer.import_fingerprint != new:
-                Answer.objects.filter(pk=answer.pk).update(import_fingerprint=new)
-            report.questions_unchanged += 1
-            report.claims_unchanged += len(claims)
-            return
-        # Read without a lock, the answer may have been edited since: decide on it as locked.
-        locked = _lock(answer)
-        if locked is None:
-            report.conflicts.append((parsed.number, "the answer was deleted meanwhile; left alone"))
-            return
-        answer, claims = locked
-        question = answer.question
-        reason = _conflict(answer, claims)
-        if reason:
-            report.conflicts.append((parsed.number, reason))
-            return
-        with self._revision():
-            if question.text != parsed.text:
-                self.slugs.pop(question.slug, None)
-                question.text = parsed.text
-                question.slug = self._slug(parsed.text, parsed.number, pk=question.pk)
-                question.compare_key = question_compare_key(parsed.text, self.jurisdiction)
-                self.slugs[question.slug] = question.pk
-            question.source_file = self.source_file
-            question.updated_by = self.user
-            question.save(update_fields=_QUESTION_FIELDS)
-            answer.blocks = _blocks_of(parsed)
-            answer.import_fingerprint = new
-            answer.updated_by = self.user
-            answer.save(update_fields=_ANSWER_FIELDS)
-            self._update_claims(answer, claims, _claims_of(parsed), report)
-            self._record(question, answer)
-        report.questions_updated += 1
+        if new not in (answer.import_fingerprint, current):
+            return answer
+        # The document brings nothing new: the answer stays as it is, edited or not.
+        if current == new and answer.import_fingerprint != new:
+            self.caught_up[answer.pk] = new
+        report.questions_unchanged += 1
+        report.claims_unchanged += len(claims)
+        return None
 
-    def _update_claims(
-        self,
-        answer: Answer,
-        claims: list[Claim],
-        wanted: list[tuple[int, str]],
-        report: LoadReport,
-    ) -> None:
-        for claim, (block, text) in zip(claims, wanted, strict=False):
-            if claim.text == text and claim.block == block:
-                report.claims_unchanged += 1
-                continue
-            claim.text, claim.block = text, block
-            claim.author = claim.updated_by = self.user
-            claim.save(update_fields=_CLAIM_FIELDS)
-            report.claims_updated += 1
-        surplus = claims[len(wanted) :]
-        if surplus:
-            Claim.objects.filter(pk__in=[claim.pk for claim in surplus]).delete()
-            report.claims_deleted += len(surplus)
-        created = Claim.objects.bulk_create(
-            self._new_claim(answer, position, block, text)
-            for position, (block, text) in enumerate(wanted)
-            if position >= len(claims)
+    def _catch_up_fingerprints(self) -> None:
+        if self.caught_up:
+            Answer.objects.filter(pk__in=self.caught_up).update(
+                import_fingerprint=Case(
+                    *(When(pk=pk, then=Value(new)) for pk, new in self.caught_up.items())
+                )
+            )
+
+    def _decide(
+        self, plan: list[tuple[ParsedQuestion, Answer | None]], report: LoadReport
+    ) -> list[ParsedQuestion | _Update]:
+        """What to write, in the document's order: the new questions, and the changed answers
+        that are still as imported once locked (read without a lock, one may have been edited
+        since); the others are conflicts."""
+        changed = [answer for _parsed, answer in plan if answer is not None]
+        locked = _lock(changed) if changed else {}
+        work: list[ParsedQuestion | _Update] = []
+        for parsed, answer in plan:
+            if answer is None:
+                work.append(parsed)
+            elif answer.pk not in locked:
+                report.conflicts.append(
+                    (parsed.number, "the answer was deleted meanwhile; left alone")
+                )
+            elif reason := _conflict(*locked[answer.pk]):
+                report.conflicts.append((parsed.number, reason))
+            else:
+                work.append(_Update(parsed, *locked[answer.pk]))
+        return work
+
+    def _write(self, work: list[ParsedQuestion | _Update], report: LoadReport) -> None:
+        now = timezone.now()
+        new: list[tuple[ParsedQuestion, Question]] = []
+        updates: list[_Update] = []
+        # Slugs are given in the document's order, as they were one question at a time.
+        for item in work:
+            if isinstance(item, _Update):
+                self._rewrite_question(item, now)
+                updates.append(item)
+            else:
+                new.append((item, self._new_question(item)))
+        self._save_questions(updates)
+        added = self._update_answers(updates, now, report)
+        answers = self._create(new, added, report)
+        report.questions_updated += len(updates)
+        self._record([update.answer.pk for update in updates] + [answer.pk for answer in answers])
+
+    def _rewrite_question(self, update: _Update, now) -> None:
+        question = update.answer.question
+        if question.text != update.parsed.text:
+            question.text = update.parsed.text
+            question.slug = self._slug(update.parsed, pk=question.pk)
+            question.compare_key = question_compare_key(question.text, self.jurisdiction)
+            update.renamed = True
+        question.source_file = self.source_file
+        question.updated_by = self.user
+        question.updated_at = now
+
+    def _save_questions(self, updates: list[_Update]) -> None:
+        # The slug a renamed question gives up may be a later one's, and no row may take a slug
+        # another still holds: renamed questions one at a time, in order, before new ones.
+        for update in updates:
+            if update.renamed:
+                Question.objects.bulk_update([update.answer.question], _QUESTION_FIELDS)
+        Question.objects.bulk_update(
+            [update.answer.question for update in updates if not update.renamed],
+            _QUESTION_FIELDS,
         )
-        report.claims_created += len(created)
+
+    def _update_answers(self, updates: list[_Update], now, report: LoadReport) -> list[Claim]:
+        """Rewrite the answers and their claims, matched by position; returns the claims to add."""
+        answers, changed, surplus, added = [], [], [], []
+        for update in updates:
+            answer, claims, wanted = update.answer, update.claims, _claims_of(update.parsed)
+            answer.blocks = _blocks_of(update.parsed)
+            answer.import_fingerprint = self.fingerprints[update.parsed.number]
+            answer.updated_by = self.user
+            answer.updated_at = now
+            answers.append(answer)
+            for claim, (block, text) in zip(claims, wanted, strict=False):
+                if claim.text == text and claim.block == block:
+                    report.claims_unchanged += 1
+                    continue
+                claim.text, claim.block = text, block
+                claim.author = claim.updated_by = self.user
+                claim.updated_at = now
+                changed.append(claim)
+            surplus.extend(claim.pk for claim in claims[len(wanted) :])
+            added.extend(
+                self._new_claim(answer, position, block, text)
+                for position, (block, text) in enumerate(wanted)
+                if position >= len(claims)
+            )
+        Answer.objects.bulk_update(answers, _ANSWER_FIELDS)
+        Claim.objects.bulk_update(changed, _CLAIM_FIELDS)
+        if surplus:
+            Claim.objects.filter(pk__in=surplus).delete()
+        report.claims_updated += len(changed)
+        report.claims_deleted += len(surplus)
+        return added
+
+    def _new_question(self, parsed: ParsedQuestion) -> Question:
+        return Question(
+            jurisdiction=self.jurisdiction,
+            topic=self.topic,
+            position=parsed.number,
+            text=parsed.text,
+            slug=self._slug(parsed, pk=None),
+            compare_key=question_compare_key(parsed.text, self.jurisdiction),
+            source_file=self.source_file,
+            updated_by=self.user,
+        )
+
+    def _create(
+        self, new: list[tuple[ParsedQuestion, Question]], claims: list[Claim], report: LoadReport
+    ) -> list[Answer]:
+        """Insert the new questions, their answers, their claims and `claims`; the new answers."""
+        claims = list(claims)
+        questions = Question.objects.bulk_create(question for _parsed, question in new)
+        answers = Answer.objects.bulk_create(
+            Answer(
+                question=question,
+                blocks=_blocks_of(parsed),
+                import_fingerprint=self.fingerprints[parsed.number],
+                updated_by=self.user,
+            )
+            for (parsed, _unsaved), question in zip(new, questions, strict=True)
+        )
+        for (parsed, _question), answer in zip(new, answers, strict=True):
+            claims.extend(
+                self._new_claim(answer, position, block, text)
+                for position, (block, text) in enumerate(_claims_of(parsed))
+            )
+        Claim.objects.bulk_create(claims)
+        report.questions_created += len(answers)
+        report.claims_created += len(claims)
+        return answers
+
+    def _record(self, answer_ids: list[int]) -> None:
+        """One revision of the document: each question and answer written, with its claims."""
+        # Read back as written, with the claims and citations reversion follows, in three queries.
+        answers = (
+            Answer.objects.filter(pk__in=answer_ids)
+            .select_related("question")
+            .prefetch_related("claims__citations")
+            .order_by("question__position", "pk")
+        )
+        # The file's transaction already wraps every write, so no savepoint for the revision.
+        with reversion.create_revision(manage_manually=True, atomic=False):
+            reversion.set_comment(f"Imported from {self.source_file}")
+            reversion.set_user(self.user)
+            for answer in answers:
+                reversion.add_to_revision(answer.question)
+                reversion.add_to_revision(answer)
 
     def _new_claim(self, answer: Answer, position: int, block: int, text: str) -> Claim:
         return Claim(
@@ -544,6 +640,11 @@ class _Loader:
             updated_by=self.user,
         )
 
-    def _slug(self, text: str, number: int, *, pk: int | None) -> str:
-        taken = {slug for slug, owner in self.slugs.items() if owner != pk}
-        return make_slug(text, taken=taken, fallback=f"question-{number}")
+    def _slug(self, parsed: ParsedQuestion, *, pk: int | None) -> str:
+        """A slug no other question of the jurisdiction has, taken for the question `pk`."""
+        if pk is not None:
+            for slug in [slug for slug, owner in self.slugs.items() if owner == pk]:
+                del self.slugs[slug]
+        slug = make_slug(parsed.text, taken=self.slugs, fallback=f"question-{parsed.number}")
+        self.slugs[slug] = pk
+        return slug

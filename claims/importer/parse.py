@@ -295,8 +295,19 @@ def _continues_sentence(piece: str) -> bool:
     return first is not None and (first.group(1).islower() or first.group(1).isdigit())
 
 
+# A full stop, question or exclamation mark with text after it: where Punkt may end a sentence.
+_INNER_SENTENCE_END = re.compile(r"[.?!].", re.DOTALL)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences; legal abbreviations and citations are never cut."""
+    if _INNER_SENTENCE_END.search(text) is None:
+        # Most points and bullets are one sentence: Punkt would return the text whole.
+        return [text.strip()] if text.strip() else []
+    return _punkt_sentences(text)
+
+
+def _punkt_sentences(text: str) -> list[str]:
     spans: list[list[int]] = []
     for start, end in _TOKENIZER.span_tokenize(text):
         # A sentence does not start in lower case or with a number, so a full stop before one

@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 
+import lxml.html
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -12,11 +13,14 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Revision, Version
 
-from claims.importer.parse import MAX_FILE_BYTES
+from claims import workflow
+from claims.importer.load import import_document
+from claims.importer.parse import MAX_FILE_BYTES, parse_document
 from claims.models import Claim
 from claims.workflow import TransitionError, verify_claim
 from courtinfo.models import Answer, Question, Topic
 from tests.factories import TopicFactory, UserFactory, jurisdiction
+from tests.html_forms import form_data
 
 SEED = Path(settings.BASE_DIR) / "claims" / "demo" / "missouri-courts-ice.txt"
 URL = reverse("admin:courtinfo_question_import")
@@ -161,10 +165,9 @@ def test_upload_of_the_seed_imports_twenty_drafts_as_the_editor(client, editor):
     assert Question.objects.count() == 20
     assert set(Answer.objects.values_list("status", flat=True)) == {Answer.Status.DRAFT}
     assert set(Question.objects.values_list("jurisdiction__code", flat=True)) == {"MO"}
-    revisions = Revision.objects.all()
-    assert revisions.count() == 20
-    assert {r.comment for r in revisions} == {"Imported from missouri-courts-ice.txt"}
-    assert {r.user_id for r in revisions} == {editor.pk}
+    revision = Revision.objects.get()
+    assert revision.comment == "Imported from missouri-courts-ice.txt"
+    assert revision.user_id == editor.pk
     assert "20 questions (20 new" in response.content.decode()
     [(level, text)] = messages_of(response)
     assert level == "success" and "20 new" in text
@@ -446,3 +449,84 @@ def test_a_document_over_the_question_limit_is_refused_on_the_page(browser, edit
     assert "missouri-courts-ice.txt:" in page and "question 20 is one too many" in page
     assert "at most 19 questions" in page
     assert not Question.objects.exists()
+
+
+# The import's one revision per file, in the admin: each imported answer and question keeps its
+# own history, and reverts or is recovered alone.
+
+
+def imported_seed(by) -> None:
+    document = parse_document(SEED.read_bytes(), name="missouri-courts-ice.txt")
+    import_document(document, topic_name="Courts and immigration", user=by)
+
+
+def press_revert_form(client, url: str):
+    """Open a revert or recover page and press its button, posting what the page rendered."""
+    page = client.get(url)
+    assert page.status_code == 200
+    [form] = lxml.html.fromstring(page.content).xpath('//form[@class="revert-form"]')
+    response = client.post(url, form_data(form))
+    assert response.status_code == 302
+    return response
+
+
+def test_an_imported_answer_shows_the_import_in_its_history(client, editor):
+    imported_seed(editor)
+    answer = Answer.objects.get(question__position=2)
+
+    client.force_login(editor)
+    page = client.get(reverse("admin:courtinfo_answer_history", args=[answer.pk]))
+
+    history = lxml.html.fromstring(page.content).xpath('//table[@id="change-history"]/tbody/tr')
+    [imported] = [row.text_content() for row in history[1:]]
+    assert "Imported from missouri-courts-ice.txt" in imported
+
+
+def test_an_answer_edited_after_the_import_reverts_to_it_alone(client, editor, reviewer):
+    imported_seed(editor)
+    answer = Answer.objects.get(question__position=2)
+    imported = list(answer.claims.values_list("text", flat=True))
+    [version] = Version.objects.get_for_object(answer)
+    neighbour = Claim.objects.get(answer__question__position=3, position=0)
+    workflow.edit_claim(answer.claims.get(position=0), by=reviewer, text="A reviewer's wording.")
+    workflow.add_claim(answer, by=reviewer, text="Added after the import.", block=0)
+    workflow.edit_claim(neighbour, by=reviewer, text="Another answer's new wording.")
+
+    client.force_login(editor)
+    press_revert_form(
+        client, reverse("admin:courtinfo_answer_revision", args=[answer.pk, version.pk])
+    )
+
+    assert list(answer.claims.values_list("text", flat=True)) == imported
+    assert set(answer.claims.values_list("status", flat=True)) == {Claim.Status.UNVERIFIED}
+    # The answer next to it was saved in the same revision; it keeps its edit.
+    assert Claim.objects.get(pk=neighbour.pk).text == "Another answer's new wording."
+
+
+def test_a_deleted_imported_question_and_answer_are_recovered_from_the_import(
+    client, editor, superuser
+):
+    imported_seed(editor)
+    question = Question.objects.get(position=2)
+    answer, claims = question.answer, list(question.answer.claims.values_list("pk", "text"))
+    client.force_login(superuser)
+    url = reverse("admin:courtinfo_question_delete", args=[question.pk])
+    [form] = lxml.html.fromstring(client.get(url).content).xpath('//form[.//input[@name="post"]]')
+    client.post(url, form_data(form))
+    assert not Answer.objects.filter(pk=answer.pk).exists()
+
+    client.force_login(editor)
+    for model, pk in (
+        (Question, question.pk),
+        (Answer, answer.pk),
+        *((Claim, c) for c, _ in claims),
+    ):
+        deleted = Version.objects.get_deleted(model).get(object_id=str(pk))
+        opts = model._meta
+        press_revert_form(
+            client, reverse(f"admin:{opts.app_label}_{opts.model_name}_recover", args=[deleted.pk])
+        )
+
+    assert Question.objects.get(pk=question.pk).text == question.text
+    assert Answer.objects.get(pk=answer.pk).blocks == answer.blocks
+    assert list(Answer.objects.get(pk=answer.pk).claims.values_list("pk", "text")) == claims

@@ -199,6 +199,24 @@ def test_a_queryset_update_of_content_bumps_the_version():
     assert Claim.objects.get(pk=claim.pk).version == claim.version + 1
 
 
+def test_a_bulk_update_of_content_bumps_the_version():
+    claims = [ClaimFactory(), ClaimFactory()]
+    Claim.objects.filter(pk=claims[0].pk).update(text="Changed once before.")
+    stored = list(Claim.objects.filter(pk__in=[c.pk for c in claims]).order_by("pk"))
+    for claim in stored:
+        claim.text = f"Changed in bulk: {claim.pk}."
+    Claim.objects.bulk_update(stored, ["text"])
+    assert [c.version for c in Claim.objects.order_by("pk")] == [3, 2]
+    assert [c.version for c in stored] == [3, 2]
+
+
+def test_a_bulk_update_cannot_write_a_workflow_column():
+    claim = ClaimFactory()
+    claim.status = CS.SUPPORTED
+    with pytest.raises(WorkflowFieldWrite, match="written only by claims.workflow"):
+        Claim.objects.bulk_update([claim], ["text", "status"])
+
+
 def _raw_update(model, pk: int, **values) -> None:
     """What a client that skips Django entirely can do; only the decision points stand."""
     table = model._meta.db_table

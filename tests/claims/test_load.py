@@ -263,17 +263,20 @@ def test_reimporting_the_same_file_writes_nothing():
     assert report.conflicts == []
 
 
-def test_import_records_one_revision_per_answer_with_the_file_name():
+def test_import_records_one_revision_per_document_with_the_file_name():
     user = UserFactory(username="importing-editor", groups=["Editors"])
     load(seed(), user=user)
 
-    revisions = Revision.objects.all()
-    assert revisions.count() == 20
-    assert {r.comment for r in revisions} == {"Imported from missouri-courts-ice.txt"}
-    assert {r.user for r in revisions} == {user}
+    revision = Revision.objects.get()
+    assert revision.comment == "Imported from missouri-courts-ice.txt"
+    assert revision.user == user
+    # Every question, answer and claim of the document, once each.
+    stored = list(revision.version_set.values_list("content_type__model", "object_id"))
+    assert len(stored) == len(set(stored)) == 20 + 20 + Claim.objects.count()
     answer = Answer.objects.get(question__position=2)
-    revision = Version.objects.get_for_object(answer).get().revision
-    assert revision.version_set.count() == 1 + 1 + 3  # question, answer, three claims
+    assert Version.objects.get_for_object(answer).get().revision == revision
+    for claim in answer.claims.all():
+        assert Version.objects.get_for_object(claim).get().field_dict["text"] == claim.text
 
 
 def test_changed_file_updates_the_changed_drafts_in_a_new_revision():
@@ -288,9 +291,12 @@ def test_changed_file_updates_the_changed_drafts_in_a_new_revision():
     # Claims are matched by position: question 2 changes one; the bullet inserted into
     # question 3 changes its first claim and moves the five after it one place on.
     assert (report.claims_updated, report.claims_created) == (1 + 6, 1)
-    assert Revision.objects.count() == before + 2
+    assert Revision.objects.count() == before + 1
     latest = Revision.objects.order_by("-pk").first()
     assert latest.comment == "Imported from missouri-courts-ice-v2.txt"
+    # The two questions and answers it changed, with all their claims.
+    changed = Claim.objects.filter(answer__question__position__in=[2, 3]).count()
+    assert latest.version_set.count() == 2 + 2 + changed
     texts = list(second.claims.values_list("text", flat=True))
     assert texts[2].startswith("State courts in Missouri follow their own rules")
     assert list(second.claims.values_list("pk", flat=True)) == first_claim_ids
@@ -328,6 +334,47 @@ def test_changed_question_text_updates_slug_and_compare_key():
     question = Question.objects.get(position=9)
     assert question.slug.startswith("how-do-people-see-the-collaboration")
     assert question.compare_key.startswith("how-do-people-see-the-collaboration")
+
+
+def swapped(data: bytes, first: int, second: int) -> bytes:
+    """The document with the texts of two questions swapped, each keeping its answer."""
+    lines = data.decode().split("\n")
+    found = {}
+    for index, line in enumerate(lines):
+        match = QUESTION_LINE.fullmatch(line)
+        if match and int(match.group(1)) in (first, second):
+            found[int(match.group(1))] = (index, match.group(2))
+    (i, first_text), (j, second_text) = found[first], found[second]
+    lines[i], lines[j] = f"{first}. {second_text}", f"{second}. {first_text}"
+    return "\n".join(lines).encode()
+
+
+def test_two_questions_that_swap_texts_swap_slugs_as_if_renamed_in_turn():
+    load(seed())
+    # Question 3 made again, so its row comes after question 4's, as the database orders them.
+    Question.objects.filter(position=3).delete()
+    load(seed())
+    slugs = dict(Question.objects.values_list("position", "slug"))
+
+    report = load(swapped(seed(), 3, 4))
+
+    assert report.questions_updated == 2 and report.conflicts == []
+    # Question 3 cannot take question 4's slug while 4 still holds it; 4 then takes 3's.
+    assert Question.objects.get(position=3).slug == slugs[4] + "-2"
+    assert Question.objects.get(position=4).slug == slugs[3]
+
+
+def test_a_new_question_takes_the_slug_a_renamed_one_gave_up():
+    load(seed())
+    old = Question.objects.get(position=20)
+    added = f"21. {old.text}\nThe same question, asked again.\n"
+    renamed = seed().decode().replace(f"20. {old.text}", "20. What changed in Missouri in 2024?")
+
+    report = load((renamed + added).encode())
+
+    assert (report.questions_updated, report.questions_created) == (1, 1)
+    assert Question.objects.get(position=21).slug == old.slug
+    assert Question.objects.get(position=20).slug == "what-changed-in-missouri-in-2024"
 
 
 def test_answer_a_person_edited_is_a_conflict_and_left_alone():
@@ -426,11 +473,14 @@ def test_questions_no_longer_in_the_file_are_reported_and_kept():
 def test_seed_import_query_count_is_bounded(django_assert_max_num_queries):
     topic = topic_named(TOPIC)
     document = parse_document(seed(), name="seed.txt")
-    # Per answer: three inserts, three reads for its revision, three existence checks that
-    # django-reversion makes, the revision and its versions; plus the lookups of the file and
-    # the four queries that make the importer account on first use.
-    with django_assert_max_num_queries(20 * 11 + 5 + 4):
-        load_document(document, jurisdiction=jurisdiction("MO"), topic=topic)
+    missouri = jurisdiction("MO")
+    # Three reads of what is there, an insert per table, three reads back for the revision,
+    # three existence checks that django-reversion makes, the revision and its versions (SQLite
+    # takes at most 999 parameters a statement: two inserts each for the claims and versions);
+    # the savepoint; the content types on first use; the four queries that make the importer
+    # account on first use.
+    with django_assert_max_num_queries(3 + 3 + 3 + 3 + 2 + 2 + 2 + 3 + 4):
+        load_document(document, jurisdiction=missouri, topic=topic)
 
 
 # Who wrote the imported text
@@ -743,6 +793,57 @@ def test_the_question_limit_is_a_hundred_by_default(editor):
         import_document(parse_document(numbered_questions(101), name="101.txt"), user=editor)
 
     assert Question.objects.count() == 100
+
+
+# The number of queries of an import does not grow with the document. Both sizes fit in one
+# statement per table even on SQLite, whose statements take at most 999 parameters.
+SMALL, LARGE = 5, 40
+
+
+def import_queries(data: bytes, *, name: str, user) -> int:
+    document = parse_document(data, name=name)
+    missouri = jurisdiction("MO")
+    with CaptureQueriesContext(connection) as queries:
+        import_document(document, jurisdiction=missouri, topic_name=name, user=user)
+    return len(queries)
+
+
+def test_a_new_document_costs_the_same_queries_whatever_its_length(editor):
+    # The first import looks the content types up for django-reversion; later ones do not.
+    import_queries(numbered_questions(1), name="warm-up", user=editor)
+
+    small = import_queries(numbered_questions(SMALL), name="small", user=editor)
+    large = import_queries(numbered_questions(LARGE), name="large", user=editor)
+
+    assert Question.objects.filter(topic__name="large").count() == LARGE
+    assert small == large
+
+
+def test_a_changed_document_costs_the_same_queries_whatever_its_length(editor):
+    for size, name in ((SMALL, "small"), (LARGE, "large")):
+        import_queries(numbered_questions(size), name=name, user=editor)
+    changed = {
+        name: numbered_questions(size).replace(b"\nYes.\n", b"\nNo.\n")
+        for size, name in ((SMALL, "small"), (LARGE, "large"))
+    }
+
+    small = import_queries(changed["small"], name="small", user=editor)
+    large = import_queries(changed["large"], name="large", user=editor)
+
+    assert set(
+        Claim.objects.filter(answer__question__topic__name="large").values_list("text", flat=True)
+    ) == {"No."}
+    assert small == large
+
+
+def test_an_unchanged_document_costs_the_same_queries_whatever_its_length(editor):
+    for size, name in ((SMALL, "small"), (LARGE, "large")):
+        import_queries(numbered_questions(size), name=name, user=editor)
+
+    small = import_queries(numbered_questions(SMALL), name="small", user=editor)
+    large = import_queries(numbered_questions(LARGE), name="large", user=editor)
+
+    assert small == large
 
 
 # A refused document writes nothing, whatever it holds

@@ -16,6 +16,7 @@ from claims.importer.parse import (
     NUMBERED,
     PARAGRAPH,
     ParseError,
+    _punkt_sentences,
     decode,
     fingerprint,
     make_compare_key,
@@ -586,6 +587,18 @@ def test_question_and_exclamation_marks_end_sentences():
 
 def test_split_sentences_of_blank_text_is_empty():
     assert split_sentences("   ") == []
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.text(alphabet=st.sampled_from(list("aB1 .?!)(\"'§\n")), max_size=30))
+def test_split_sentences_agrees_with_punkt_on_any_text(text):
+    assert split_sentences(text) == _punkt_sentences(text)
+
+
+def test_every_seed_block_is_split_as_punkt_splits_it():
+    document = parse_document((FIXTURES / SEED).read_bytes(), name=SEED)
+    for block in (block for question in document.questions for block in question.blocks):
+        assert list(block.claims) == _punkt_sentences(block.text)
 
 
 def test_bullet_gives_one_claim_per_sentence():
