@@ -482,6 +482,31 @@ class Publication(WriteOnceModel):
         return reverse("public:question", args=[self.jurisdiction.slug, self.question_slug])
 
 
+class PublicationSource(models.Model):
+    """One entry of a publication's list of sources, as the payload gives it.
+
+    Written by the database when the publication is inserted (a trigger, migration 0014), so
+    every way of writing one fills it; never changed, like the publication. The sources pages
+    count and order the sources of live publications here instead of decoding every payload.
+    """
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="listed_sources"
+    )
+    # The source's id in the editorial tables; public pages never read those.
+    source_id = models.PositiveBigIntegerField()
+    # The payload's entry: id, title, url, kind, citation, publisher, accessed_on.
+    details = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source_id", "publication"], name="publication_source_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.details.get('title', '')} in {self.publication_id}"
+
+
 @reversion.register(follow=("claims",))
 class Translation(EditedModel):
     """An answer in another language, translated claim by claim from one of its publications.

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
-from django.db.models.fields.json import KeyTransform
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
-from courtinfo.models import Answer, Jurisdiction, Publication
+from courtinfo.models import Answer, Jurisdiction, Publication, PublicationSource
 
 # Columns a list needs; the payload and the search text stay in the database.
 _LIST_FIELDS = (
@@ -244,36 +245,60 @@ class CitingClaim:
 
 @dataclass
 class CitedSource:
-    """A source as first listed by a live publication, with the publications that cite it."""
+    """A source as first listed by a live publication, with the number of those citing it."""
 
     source: dict[str, Any]
-    publication_ids: list[int] = field(default_factory=list)
+    answer_count: int = 0
     claims: list[CitingClaim] = field(default_factory=list)
 
-    @property
-    def answer_count(self) -> int:
-        return len(self.publication_ids)
+
+# The order of answers under a source: as the jurisdiction pages list them.
+_CITING_ORDER = ("publication__jurisdiction__name", "publication__position", "publication_id")
 
 
-def cited_sources() -> list[CitedSource]:
-    """Every source a live publication cites, by title then id, without decoding whole payloads.
+def _live_listings() -> QuerySet[PublicationSource]:
+    return PublicationSource.objects.filter(publication__live_answer__isnull=False)
 
-    Only each payload's list of sources is read (the database extracts it); the claims are read
-    later, for the sources of one page.
+
+def cited_sources() -> QuerySet[PublicationSource]:
+    """Every source a live publication cites, by title then id; one row each, counted.
+
+    Each row is the source as its first live publication lists it (`details`), with
+    `answer_count`, the live publications citing it. The database counts and orders them from
+    the publications' listed sources; no payload is read. Rows become `CitedSource`s through
+    `as_cited_sources`, once sliced to a page.
     """
-    rows = (
-        Publication.objects.live()
-        .order_by("jurisdiction__name", "position", "id")
-        .values_list("id", KeyTransform("sources", "payload"))
+    by_source = {"partition_by": F("source_id")}
+    return (
+        _live_listings()
+        .annotate(
+            answer_count=Window(Count("id"), **by_source),
+            listed=Window(
+                RowNumber(), order_by=[F(name).asc() for name in _CITING_ORDER], **by_source
+            ),
+        )
+        .filter(listed=1)
+        .order_by(Lower(KT("details__title")), "source_id")
+        .only("source_id", "details")
     )
-    cited: dict[Any, CitedSource] = {}
-    for publication_id, sources in rows:
-        for source in sources or []:
-            entry = cited.setdefault(source["id"], CitedSource(source=source))
-            entry.publication_ids.append(publication_id)
-    return sorted(
-        cited.values(),
-        key=lambda entry: ((entry.source.get("title") or "").lower(), entry.source["id"]),
+
+
+def as_cited_sources(rows) -> list[CitedSource]:
+    return [CitedSource(source=row.details, answer_count=row.answer_count) for row in rows]
+
+
+def cited_source(source_id: int) -> CitedSource | None:
+    """One source a live publication cites, as its first one lists it; None if none does."""
+    return next(iter(as_cited_sources(cited_sources().filter(source_id=source_id)[:1])), None)
+
+
+def publications_citing(source_id: int) -> QuerySet[PublicationSource]:
+    """Ids of the live publications citing a source, in the jurisdiction pages' order."""
+    return (
+        _live_listings()
+        .filter(source_id=source_id)
+        .order_by(*_CITING_ORDER)
+        .values_list("publication_id", flat=True)
     )
 
 
@@ -281,13 +306,11 @@ def attach_citing_claims(entries: list[CitedSource], *, publication_ids=None, li
     """Fill each entry's claims from the publications that cite it, in page order.
 
     `publication_ids` restricts the publications read (one page of a source's answers);
-    `limit` stops at that many claims per source. Only the payloads needed are decoded.
+    `limit` stops at that many claims per source, read from its first `limit` publications.
+    Only the payloads needed are decoded.
     """
     wanted = {entry.source["id"]: entry for entry in entries}
-    ids = set(publication_ids) if publication_ids is not None else set()
-    if publication_ids is None:
-        for entry in entries:
-            ids.update(entry.publication_ids[: limit or None])
+    ids = set(publication_ids if publication_ids is not None else _first_citing(wanted, limit))
     publications = (
         Publication.objects.filter(pk__in=ids)
         .select_related("jurisdiction")
@@ -316,6 +339,12 @@ def attach_citing_claims(entries: list[CitedSource], *, publication_ids=None, li
                     )
 
 
-def cited_source(source_id: int) -> CitedSource | None:
-    """One source a live publication cites, with the publications citing it; None if none."""
-    return next((entry for entry in cited_sources() if entry.source["id"] == source_id), None)
+def _first_citing(source_ids, limit: int | None) -> list[int]:
+    """Ids of the first `limit` live publications citing each source (all without a limit)."""
+    rows = _live_listings().filter(source_id__in=source_ids)
+    if limit is not None:
+        order = [F(name).asc() for name in _CITING_ORDER]
+        rows = rows.annotate(
+            rank=Window(RowNumber(), partition_by=F("source_id"), order_by=order)
+        ).filter(rank__lte=limit)
+    return list(rows.values_list("publication_id", flat=True))

@@ -322,9 +322,10 @@ class SourcesView(PublicPage):
 
     def get_context_data(self, **kwargs):
         page = _page(Paginator(selectors.cited_sources(), SOURCES_PAGE_SIZE), self.request)
-        selectors.attach_citing_claims(page.object_list, limit=CLAIMS_PER_SOURCE)
+        uses = selectors.as_cited_sources(page.object_list)
+        selectors.attach_citing_claims(uses, limit=CLAIMS_PER_SOURCE)
         return super().get_context_data(
-            uses=page.object_list, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
+            uses=uses, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
         )
 
 
@@ -335,7 +336,8 @@ class SourceView(PublicPage):
         use = selectors.cited_source(self.kwargs["source_id"])
         if use is None:
             raise Http404("No published answer cites this source.")
-        page = _page(Paginator(use.publication_ids, SOURCE_ANSWERS_PAGE_SIZE), self.request)
+        citing = selectors.publications_citing(use.source["id"])
+        page = _page(Paginator(citing, SOURCE_ANSWERS_PAGE_SIZE), self.request)
         selectors.attach_citing_claims([use], publication_ids=page.object_list)
         return super().get_context_data(use=use, page_obj=page, **kwargs)
 

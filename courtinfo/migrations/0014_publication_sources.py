@@ -1,0 +1,123 @@
+"""Each publication's list of sources as rows, written by the database when the publication is.
+
+A trigger after insert on courtinfo_publication copies the payload's "sources" entries, so the
+workflow, import_content and raw SQL all fill it; the publications already written are copied
+here. The sources pages then count and order sources with an index instead of decoding every
+live payload.
+
+SQLite drops a table's triggers when a migration rebuilds the table: a later migration that
+alters courtinfo_publication there must install this one again (and those of 0008).
+"""
+
+from django.db import migrations, models
+
+# A payload whose "sources" is missing or not a list lists none.
+POSTGRESQL = [
+    """
+    CREATE FUNCTION courtinfo_publication_list_sources() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
+        SELECT NEW.id, (entry ->> 'id')::bigint, entry
+        FROM jsonb_array_elements(
+            CASE WHEN jsonb_typeof(NEW.payload -> 'sources') = 'array'
+            THEN NEW.payload -> 'sources' ELSE '[]'::jsonb END
+        ) AS entry;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER courtinfo_publication_sources
+    AFTER INSERT ON courtinfo_publication
+    FOR EACH ROW EXECUTE FUNCTION courtinfo_publication_list_sources()
+    """,
+    # The publications already written.
+    """
+    INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
+    SELECT publication.id, (entry ->> 'id')::bigint, entry
+    FROM courtinfo_publication AS publication
+    CROSS JOIN LATERAL jsonb_array_elements(
+        CASE WHEN jsonb_typeof(publication.payload -> 'sources') = 'array'
+        THEN publication.payload -> 'sources' ELSE '[]'::jsonb END
+    ) AS entry
+    ORDER BY publication.id
+    """,
+]
+
+POSTGRESQL_REVERSE = [
+    "DROP TRIGGER courtinfo_publication_sources ON courtinfo_publication",
+    "DROP FUNCTION courtinfo_publication_list_sources()",
+]
+
+SQLITE = [
+    """
+    CREATE TRIGGER courtinfo_publication_sources
+    AFTER INSERT ON courtinfo_publication
+    BEGIN
+        INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
+        SELECT NEW.id, json_extract(entry.value, '$.id'), entry.value
+        FROM json_each(NEW.payload, '$.sources') AS entry
+        WHERE json_type(NEW.payload, '$.sources') = 'array';
+    END
+    """,
+    """
+    INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
+    SELECT publication.id, json_extract(entry.value, '$.id'), entry.value
+    FROM courtinfo_publication AS publication, json_each(publication.payload, '$.sources') AS entry
+    WHERE json_type(publication.payload, '$.sources') = 'array'
+    ORDER BY publication.id
+    """,
+]
+
+SQLITE_REVERSE = ["DROP TRIGGER courtinfo_publication_sources"]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement, params=None)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("courtinfo", "0013_translation_triggers"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="PublicationSource",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_id", models.PositiveBigIntegerField()),
+                ("details", models.JSONField()),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=models.PROTECT,
+                        related_name="listed_sources",
+                        to="courtinfo.publication",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["source_id", "publication"], name="publication_source_lookup"
+                    )
+                ],
+            },
+        ),
+        migrations.RunPython(
+            _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
+            _run({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
+            elidable=False,
+        ),
+    ]
