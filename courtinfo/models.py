@@ -483,7 +483,8 @@ class Publication(WriteOnceModel):
 
 
 class PublicationSource(models.Model):
-    """One entry of a publication's list of sources, as the payload gives it.
+    """One entry of a publication's list of sources, as the payload gives it, with where the
+    publication stands in the jurisdiction pages' order.
 
     Written by the database when the publication is inserted (a trigger, migration 0014), so
     every way of writing one fills it; never changed, like the publication. The sources pages
@@ -497,6 +498,11 @@ class PublicationSource(models.Model):
     source_id = models.PositiveBigIntegerField()
     # The payload's entry: id, title, url, kind, citation, publisher, accessed_on.
     details = models.JSONField()
+    # Its title again, in a column: the sources page is ordered by it.
+    title = models.TextField()
+    # The publication's, copied: the answers under a source are listed as jurisdiction pages are.
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
 
     class Meta:
         indexes = [

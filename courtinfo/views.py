@@ -24,7 +24,7 @@ from courtinfo.models import Publication
 
 SEARCH_PAGE_SIZE = 20
 TOPIC_PAGE_SIZE = 100
-# /sources/: sources a page, and the claims shown under each (its own page lists them all).
+# /sources/: sources a page, and the latest claims under each (its own page lists them all).
 SOURCES_PAGE_SIZE = 50
 CLAIMS_PER_SOURCE = 5
 # A comparison: jurisdictions a page (every state and territory would be one long page).
@@ -321,11 +321,10 @@ class SourcesView(PublicPage):
     template_name = "public/sources.html"
 
     def get_context_data(self, **kwargs):
-        page = _page(Paginator(selectors.cited_sources(), SOURCES_PAGE_SIZE), self.request)
-        uses = selectors.as_cited_sources(page.object_list)
-        selectors.attach_citing_claims(uses, limit=CLAIMS_PER_SOURCE)
+        page = _page(Paginator(selectors.CitedSources(), SOURCES_PAGE_SIZE), self.request)
+        selectors.attach_citing_claims(page.object_list, limit=CLAIMS_PER_SOURCE)
         return super().get_context_data(
-            uses=uses, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
+            uses=page.object_list, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
         )
 
 

@@ -17,8 +17,10 @@ POSTGRESQL = [
     CREATE FUNCTION courtinfo_publication_list_sources() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
-        SELECT NEW.id, (entry ->> 'id')::bigint, entry
+        INSERT INTO courtinfo_publicationsource
+            (publication_id, source_id, details, title, jurisdiction_id, position)
+        SELECT NEW.id, (entry ->> 'id')::bigint, entry, COALESCE(entry ->> 'title', ''),
+            NEW.jurisdiction_id, NEW.position
         FROM jsonb_array_elements(
             CASE WHEN jsonb_typeof(NEW.payload -> 'sources') = 'array'
             THEN NEW.payload -> 'sources' ELSE '[]'::jsonb END
@@ -34,8 +36,10 @@ POSTGRESQL = [
     """,
     # The publications already written.
     """
-    INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
-    SELECT publication.id, (entry ->> 'id')::bigint, entry
+    INSERT INTO courtinfo_publicationsource
+        (publication_id, source_id, details, title, jurisdiction_id, position)
+    SELECT publication.id, (entry ->> 'id')::bigint, entry, COALESCE(entry ->> 'title', ''),
+        publication.jurisdiction_id, publication.position
     FROM courtinfo_publication AS publication
     CROSS JOIN LATERAL jsonb_array_elements(
         CASE WHEN jsonb_typeof(publication.payload -> 'sources') = 'array'
@@ -55,15 +59,20 @@ SQLITE = [
     CREATE TRIGGER courtinfo_publication_sources
     AFTER INSERT ON courtinfo_publication
     BEGIN
-        INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
-        SELECT NEW.id, json_extract(entry.value, '$.id'), entry.value
+        INSERT INTO courtinfo_publicationsource
+            (publication_id, source_id, details, title, jurisdiction_id, position)
+        SELECT NEW.id, json_extract(entry.value, '$.id'), entry.value,
+            COALESCE(json_extract(entry.value, '$.title'), ''), NEW.jurisdiction_id, NEW.position
         FROM json_each(NEW.payload, '$.sources') AS entry
         WHERE json_type(NEW.payload, '$.sources') = 'array';
     END
     """,
     """
-    INSERT INTO courtinfo_publicationsource (publication_id, source_id, details)
-    SELECT publication.id, json_extract(entry.value, '$.id'), entry.value
+    INSERT INTO courtinfo_publicationsource
+        (publication_id, source_id, details, title, jurisdiction_id, position)
+    SELECT publication.id, json_extract(entry.value, '$.id'), entry.value,
+        COALESCE(json_extract(entry.value, '$.title'), ''), publication.jurisdiction_id,
+        publication.position
     FROM courtinfo_publication AS publication, json_each(publication.payload, '$.sources') AS entry
     WHERE json_type(publication.payload, '$.sources') = 'array'
     ORDER BY publication.id
@@ -71,7 +80,6 @@ SQLITE = [
 ]
 
 SQLITE_REVERSE = ["DROP TRIGGER courtinfo_publication_sources"]
-
 
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
@@ -98,12 +106,22 @@ class Migration(migrations.Migration):
                 ),
                 ("source_id", models.PositiveBigIntegerField()),
                 ("details", models.JSONField()),
+                ("title", models.TextField()),
+                ("position", models.PositiveIntegerField()),
                 (
                     "publication",
                     models.ForeignKey(
                         on_delete=models.PROTECT,
                         related_name="listed_sources",
                         to="courtinfo.publication",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=models.PROTECT,
+                        related_name="+",
+                        to="courtinfo.jurisdiction",
                     ),
                 ),
             ],
