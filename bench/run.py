@@ -247,6 +247,7 @@ CACHED = {
     "jurisdiction",
     "question",
     "history",
+    "search ?q=court",
     "compare",
     "sources",
     "api list",

@@ -452,7 +452,8 @@ class Publication(WriteOnceModel):
         output_field=models.SlugField(max_length=200, null=True),
         db_persist=True,
     )
-    # Computed by the database when the row is written; GIN-indexed on PostgreSQL (migration 0011).
+    # Computed by the database when the row is written; GIN-indexed on PostgreSQL (migration 0011)
+    # and kept in the row, out of the TOAST table, for ranking (migration 0014).
     search_document = models.GeneratedField(
         expression=SearchDocument("question_text", "body_text", KT("payload__citations")),
         output_field=SearchDocumentField(),

@@ -1,9 +1,15 @@
-"""Each publication's list of sources as rows, written by the database when the publication is.
+"""Each publication's list of sources as rows, and its search document kept in the row.
 
-A trigger after insert on courtinfo_publication copies the payload's "sources" entries, so the
-workflow, import_content and raw SQL all fill it; the publications already written are copied
-here. The sources pages then count and order sources with an index instead of decoding every
-live payload.
+Sources: a trigger after insert on courtinfo_publication copies the payload's "sources" entries,
+so the workflow, import_content and raw SQL all fill it; the publications already written are
+copied here. The sources pages then count and order sources with an index instead of decoding
+every live payload.
+
+Search document (PostgreSQL): a search reads it for every match it ranks. Out of the row, in the
+TOAST table, that is an index lookup and a page or two for each match; STORAGE MAIN keeps it in
+the row when the row can hold it (the payload and text go out first). CLUSTER rewrites the rows
+already written, inside this migration's transaction (VACUUM FULL cannot); the table is left
+unclustered, as before. A later migration that rewrites the column must set it again.
 
 SQLite drops a table's triggers when a migration rebuilds the table: a later migration that
 alters courtinfo_publication there must install this one again (and those of 0008).
@@ -81,6 +87,17 @@ SQLITE = [
 
 SQLITE_REVERSE = ["DROP TRIGGER courtinfo_publication_sources"]
 
+SEARCH_DOCUMENT_IN_THE_ROW = [
+    "ALTER TABLE courtinfo_publication ALTER COLUMN search_document SET STORAGE MAIN",
+    "CLUSTER courtinfo_publication USING courtinfo_publication_pkey",
+    "ALTER TABLE courtinfo_publication SET WITHOUT CLUSTER",
+]
+
+SEARCH_DOCUMENT_IN_THE_ROW_REVERSE = [
+    "ALTER TABLE courtinfo_publication ALTER COLUMN search_document SET STORAGE EXTENDED",
+]
+
+
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
@@ -136,6 +153,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
             _run({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
+            elidable=False,
+        ),
+        migrations.RunPython(
+            _run({"postgresql": SEARCH_DOCUMENT_IN_THE_ROW}),
+            _run({"postgresql": SEARCH_DOCUMENT_IN_THE_ROW_REVERSE}),
             elidable=False,
         ),
     ]
