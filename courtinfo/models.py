@@ -462,6 +462,10 @@ class Publication(WriteOnceModel):
 
     objects = PublicationQuerySet.as_manager()
 
+    # True when a page in another language shows it in English (courtinfo.translations sets it).
+    # A default here, not a missing attribute: templates look a missing one up through dir().
+    english_only = False
+
     class Meta:
         ordering = ["answer", "version"]
         get_latest_by = "published_at"
