@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache, reduce
+from itertools import chain
 from operator import and_
 
 from django.conf import settings
@@ -189,14 +191,15 @@ def _every_word(text: str) -> Q:
 
 def _plain_headline(text: str, words: list[str]) -> str:
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
-    return _headline(text, [m.span() for m in pattern.finditer(text)] if pattern else [])
+    return _headline(text, (m.span() for m in pattern.finditer(text)) if pattern else iter(()))
 
 
-def _headline(text: str, spans: list[tuple[int, int]]) -> str:
+def _headline(text: str, spans: Iterator[tuple[int, int]]) -> str:
     """About _SNIPPET_LENGTH characters of `text` from a little before the first span, with
-    the spans inside it between the highlight marks."""
-    first = spans[0][0] if spans else 0
-    start = max(0, first - _SNIPPET_LENGTH // 3)
+    the spans inside it between the highlight marks. `spans` come in order; those past the
+    snippet are never asked for."""
+    first = next(spans, None)
+    start = max(0, (first[0] if first else 0) - _SNIPPET_LENGTH // 3)
     # Start and end the snippet on word boundaries.
     if start:
         space = text.find(" ", start)
@@ -206,8 +209,10 @@ def _headline(text: str, spans: list[tuple[int, int]]) -> str:
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     pieces, at = [], start
-    for hit_start, hit_end in spans:
-        if at <= hit_start and hit_end <= end:
+    for hit_start, hit_end in chain([first] if first else [], spans):
+        if hit_end > end:
+            break
+        if at <= hit_start:
             hit = _clean(text[hit_start:hit_end])
             pieces += [_clean(text[at:hit_start]), _START, hit, _STOP]
             at = hit_end
@@ -238,20 +243,22 @@ def _lexemes(tsquery: str) -> frozenset[str]:
     )
 
 
-def _stemmed(text: str, lexemes: frozenset[str]) -> list[tuple[int, int]]:
-    """Where in `text` the words stand whose stem is one of `lexemes`."""
-    if not lexemes:
-        return []
+@lru_cache(maxsize=256)
+def _words_starting_as(lexemes: frozenset[str]) -> re.Pattern:
     # A stem keeps the start of its word: only words that start as a lexeme does are stemmed.
     starts = "|".join(sorted({re.escape(lexeme[: max(3, len(lexeme) - 1)]) for lexeme in lexemes}))
-    candidates = re.compile(rf"(?<!\w)(?:{starts})(?:[\w'’.-]*\w)?", re.IGNORECASE)
-    spans = []
-    for match in candidates.finditer(text):
+    return re.compile(rf"(?<!\w)(?:{starts})(?:[\w'’.-]*\w)?", re.IGNORECASE)
+
+
+def _stemmed(text: str, lexemes: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Where in `text` the words stand whose stem is one of `lexemes`, in order."""
+    if not lexemes:
+        return
+    for match in _words_starting_as(lexemes).finditer(text):
         word = match.group(0).lower()
         # A hyphenated word is indexed whole and by its parts.
         if any(_stem(part) in lexemes for part in (word, *word.split("-"))):
-            spans.append(match.span())
-    return spans
+            yield match.span()
 
 
 def _marked(headline: str) -> SafeString:
