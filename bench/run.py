@@ -276,6 +276,7 @@ CACHED = {
     "jurisdiction",
     "question",
     "history",
+    "search ?q=court",
     "compare",
     "sources",
     "api list",

@@ -465,7 +465,8 @@ class Publication(WriteOnceModel):
         output_field=models.SlugField(max_length=200, null=True),
         db_persist=True,
     )
-    # Computed by the database when the row is written; GIN-indexed on PostgreSQL (migration 0011).
+    # Computed by the database when the row is written; GIN-indexed on PostgreSQL (migration 0011)
+    # and kept in the row, out of the TOAST table, for ranking (migration 0014).
     search_document = models.GeneratedField(
         expression=SearchDocument("question_text", "body_text", KT("payload__citations")),
         output_field=SearchDocumentField(),
@@ -473,6 +474,10 @@ class Publication(WriteOnceModel):
     )
 
     objects = PublicationQuerySet.as_manager()
+
+    # True when a page in another language shows it in English (courtinfo.translations sets it).
+    # A default here, not a missing attribute: templates look a missing one up through dir().
+    english_only = False
 
     class Meta:
         ordering = ["answer", "version"]
@@ -493,6 +498,37 @@ class Publication(WriteOnceModel):
 
     def get_absolute_url(self) -> str:
         return reverse("public:question", args=[self.jurisdiction.slug, self.question_slug])
+
+
+class PublicationSource(models.Model):
+    """One entry of a publication's list of sources, as the payload gives it, with where the
+    publication stands in the jurisdiction pages' order.
+
+    Written by the database when the publication is inserted (a trigger, migration 0014), so
+    every way of writing one fills it; never changed, like the publication. The sources pages
+    count and order the sources of live publications here instead of decoding every payload.
+    """
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="listed_sources"
+    )
+    # The source's id in the editorial tables; public pages never read those.
+    source_id = models.PositiveBigIntegerField()
+    # The payload's entry: id, title, url, kind, citation, publisher, accessed_on.
+    details = models.JSONField()
+    # Its title again, in a column: the sources page is ordered by it.
+    title = models.TextField()
+    # The publication's, copied: the answers under a source are listed as jurisdiction pages are.
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source_id", "publication"], name="publication_source_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.details.get('title', '')} in {self.publication_id}"
 
 
 @reversion.register(follow=("claims",))

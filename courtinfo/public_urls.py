@@ -22,7 +22,7 @@ def cached(view):
 
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", cached(views.SearchView.as_view()), name="search"),
     path("topics/<slug:topic>/", cached(views.TopicView.as_view()), name="topic"),
     path("compare/<slug:key>/", cached(views.CompareView.as_view()), name="compare"),
     path("sources/", cached(views.SourcesView.as_view()), name="sources"),

@@ -3,23 +3,31 @@
 Both read Publication.search_document, which the database computes from the question, the claims
 and the publication's normalised citations. A query's citations are normalised by the function the
 setting COURTINFO_CITATION_NORMALIZER names, so "RSMo 544.470" finds "Mo. Rev. Stat. § 544.470".
+
+On PostgreSQL the query is parsed once, into the tsquery that then filters and ranks as a constant
+(a function of the query text would be parsed again for every row ranked), and whose words mark
+the snippets: ts_headline would parse every shown text again, the costliest part of a search.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from functools import reduce
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache, reduce
+from itertools import chain
 from operator import and_
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.html import escape, format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
+from nltk.stem.snowball import EnglishStemmer
 
 from courtinfo.models import SEARCH_CONFIG, Publication, TranslationPublication
 
@@ -28,6 +36,7 @@ CONFIG = SEARCH_CONFIG
 # What a result list shows; the payload stays in the database.
 RESULT_FIELDS = (
     "id",
+    "answer_id",
     "version",
     "jurisdiction__name",
     "jurisdiction__slug",
@@ -44,15 +53,22 @@ RESULT_FIELDS = (
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SNIPPET_LENGTH = 240
+# A lexeme in a tsquery's text: 'word', a quote doubled; one after "!" is searched for absence.
+_LEXEME = re.compile(r"(!?)'((?:[^']|'')*)'")
 
 
 @dataclass(frozen=True)
 class Query:
-    """A query as typed, and read for citations: their normalised forms and the other words."""
+    """A query as typed, and read for citations: their normalised forms and the other words.
+
+    On PostgreSQL, `tsquery` is what the database made of it, as text: stemmed lexemes without
+    stop words, combined by &, |, ! and <->.
+    """
 
     text: str
     citations: tuple[str, ...] = ()
     rest: str = ""
+    tsquery: str = ""
 
 
 def clean_query(raw: str | None) -> str:
@@ -70,12 +86,18 @@ def uses_postgres() -> bool:
 
 
 def parse_query(text: str) -> Query:
-    """The query with its citations normalised, when a normaliser is configured."""
-    path = getattr(settings, "COURTINFO_CITATION_NORMALIZER", "")
-    if not path or not query_words(text):
+    """The query with its citations normalised, when a normaliser is configured.
+
+    On PostgreSQL, one query to the database parses it into its tsquery.
+    """
+    if not query_words(text):
         return Query(text)
-    citations, rest = import_string(path)(text)
-    return Query(text, tuple(citations), rest)
+    path = getattr(settings, "COURTINFO_CITATION_NORMALIZER", "")
+    citations, rest = import_string(path)(text) if path else ((), "")
+    parsed = Query(text, tuple(citations), rest)
+    if uses_postgres():
+        parsed = replace(parsed, tsquery=_database_tsquery(parsed))
+    return parsed
 
 
 def search(queryset: QuerySet[Publication], query: Query) -> QuerySet[Publication]:
@@ -87,11 +109,10 @@ def search(queryset: QuerySet[Publication], query: Query) -> QuerySet[Publicatio
     if not query_words(query.text):
         return queryset.none()
     if uses_postgres():
-        search_query = _tsquery(query)
+        tsquery = _ParsedQuery(query.tsquery)
         return (
-            queryset.defer("body_text")
-            .filter(search_document=search_query)
-            .annotate(rank=SearchRank(F("search_document"), search_query))
+            queryset.filter(search_document=tsquery)
+            .annotate(rank=SearchRank(F("search_document"), tsquery))
             .order_by("-rank", "-published_at", "id")
         )
     return queryset.filter(_substrings(query)).order_by("-published_at", "id")
@@ -100,29 +121,14 @@ def search(queryset: QuerySet[Publication], query: Query) -> QuerySet[Publicatio
 def snippets(publications: list[Publication], query: Query) -> dict[int, SafeString]:
     """For each publication shown, by id: the passage that matched, escaped, matches in <mark>.
 
-    On PostgreSQL ts_headline runs in one query over these publications only, never over every
-    match: it reads the whole text, the costliest part of a search.
+    On PostgreSQL the words marked are those whose stem the query searched for, as ts_headline
+    would mark them; elsewhere the query's words as typed.
     """
-    if not publications:
-        return {}
     if uses_postgres():
-        rows = (
-            Publication.objects.filter(pk__in=[p.pk for p in publications])
-            .annotate(
-                headline=SearchHeadline(
-                    "body_text",
-                    _tsquery(query),
-                    config=CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=35,
-                    min_words=15,
-                )
-            )
-            .order_by()
-            .values_list("pk", "headline")
-        )
-        headlines = dict(rows)
+        lexemes = _lexemes(query.tsquery)
+        headlines = {
+            p.pk: _headline(p.body_text, _stemmed(p.body_text, lexemes)) for p in publications
+        }
     else:
         words = query_words(query.text)
         headlines = {p.pk: _plain_headline(p.body_text, words) for p in publications}
@@ -155,6 +161,19 @@ def _tsquery(parsed: Query) -> SearchQuery:
     return as_typed | reduce(and_, normalised)
 
 
+def _database_tsquery(parsed: Query) -> str:
+    # Computed from constants, on any one row; no row means nothing to find.
+    rows = Publication.objects.annotate(tsquery=Cast(_tsquery(parsed), TextField()))
+    return next(iter(rows.order_by().values_list("tsquery", flat=True)[:1]), "")
+
+
+class _ParsedQuery(SearchQuery):
+    """A tsquery as the database wrote it, given back as a constant: the planner reads it once,
+    where websearch_to_tsquery() would run again for every row ranked."""
+
+    template = "(%(expressions)s)::tsquery"
+
+
 def _substrings(parsed: Query) -> Q:
     as_typed = _every_word(parsed.text)
     if not parsed.citations:
@@ -172,8 +191,15 @@ def _every_word(text: str) -> Q:
 
 def _plain_headline(text: str, words: list[str]) -> str:
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
-    first = pattern.search(text) if pattern else None
-    start = max(0, (first.start() if first else 0) - _SNIPPET_LENGTH // 3)
+    return _headline(text, (m.span() for m in pattern.finditer(text)) if pattern else iter(()))
+
+
+def _headline(text: str, spans: Iterator[tuple[int, int]]) -> str:
+    """About _SNIPPET_LENGTH characters of `text` from a little before the first span, with
+    the spans inside it between the highlight marks. `spans` come in order; those past the
+    snippet are never asked for."""
+    first = next(spans, None)
+    start = max(0, (first[0] if first else 0) - _SNIPPET_LENGTH // 3)
     # Start and end the snippet on word boundaries.
     if start:
         space = text.find(" ", start)
@@ -182,11 +208,57 @@ def _plain_headline(text: str, words: list[str]) -> str:
     if end < len(text) and not text[end].isspace():
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    excerpt = text[start:end].replace(_START, "").replace(_STOP, "")
-    marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt) if pattern else excerpt
+    pieces, at = [], start
+    for hit_start, hit_end in chain([first] if first else [], spans):
+        if hit_end > end:
+            break
+        if at <= hit_start:
+            hit = _clean(text[hit_start:hit_end])
+            pieces += [_clean(text[at:hit_start]), _START, hit, _STOP]
+            at = hit_end
+    pieces.append(_clean(text[at:end]))
+    marked = "".join(pieces)
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     return f"{prefix}{marked.rstrip()}{suffix}"
+
+
+def _clean(text: str) -> str:
+    return text.replace(_START, "").replace(_STOP, "")
+
+
+# PostgreSQL's english configuration stems with Snowball's English stemmer; this is the same.
+_STEMMER = EnglishStemmer()
+
+
+@lru_cache(maxsize=10_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
+def _lexemes(tsquery: str) -> frozenset[str]:
+    """The lexemes a tsquery's text looks for, leaving out those it wants absent."""
+    return frozenset(
+        lexeme.replace("''", "'") for negated, lexeme in _LEXEME.findall(tsquery) if not negated
+    )
+
+
+@lru_cache(maxsize=256)
+def _words_starting_as(lexemes: frozenset[str]) -> re.Pattern:
+    # A stem keeps the start of its word: only words that start as a lexeme does are stemmed.
+    starts = "|".join(sorted({re.escape(lexeme[: max(3, len(lexeme) - 1)]) for lexeme in lexemes}))
+    return re.compile(rf"(?<!\w)(?:{starts})(?:[\w'’.-]*\w)?", re.IGNORECASE)
+
+
+def _stemmed(text: str, lexemes: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Where in `text` the words stand whose stem is one of `lexemes`, in order."""
+    if not lexemes:
+        return
+    for match in _words_starting_as(lexemes).finditer(text):
+        word = match.group(0).lower()
+        # A hyphenated word is indexed whole and by its parts.
+        if any(_stem(part) in lexemes for part in (word, *word.split("-"))):
+            yield match.span()
 
 
 def _marked(headline: str) -> SafeString:

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
-from django.db.models.fields.json import KeyTransform
+from django.urls import reverse
 from django.utils import timezone
 
-from courtinfo.models import Answer, Jurisdiction, Publication
+from courtinfo.models import Answer, Jurisdiction, Publication, PublicationSource
 
 # Columns a list needs; the payload and the search text stay in the database.
 _LIST_FIELDS = (
@@ -244,59 +245,115 @@ class CitingClaim:
 
 @dataclass
 class CitedSource:
-    """A source as first listed by a live publication, with the publications that cite it."""
+    """A source as the latest live publication citing it lists it, with the number citing it."""
 
     source: dict[str, Any]
-    publication_ids: list[int] = field(default_factory=list)
+    answer_count: int = 0
     claims: list[CitingClaim] = field(default_factory=list)
 
-    @property
-    def answer_count(self) -> int:
-        return len(self.publication_ids)
+
+# The order of answers under a source: as the jurisdiction pages list them.
+_CITING_ORDER = ("jurisdiction__name", "position", "publication_id")
+
+# The sources page's queries are plain SQL: the ORM would spend longer building them than the
+# database answering them. The latest publication citing a source is the one with the highest id.
+_LIVE_PUBLICATIONS = (
+    "SELECT live_publication_id FROM courtinfo_answer WHERE live_publication_id IS NOT NULL"
+)
+_COUNT_CITED_SOURCES = f"""
+    SELECT COUNT(DISTINCT source_id) FROM courtinfo_publicationsource
+    WHERE publication_id IN ({_LIVE_PUBLICATIONS})
+"""  # noqa: S608
+_CITED_SOURCES = f"""
+    SELECT listing.id, listing.details, counted.answer_count
+    FROM (
+        SELECT source_id, COUNT(*) AS answer_count, MAX(publication_id) AS latest
+        FROM courtinfo_publicationsource
+        WHERE publication_id IN ({_LIVE_PUBLICATIONS})
+        GROUP BY source_id
+    ) AS counted
+    JOIN courtinfo_publicationsource AS listing
+        ON listing.source_id = counted.source_id AND listing.publication_id = counted.latest
+    ORDER BY LOWER(listing.title), listing.source_id
+    LIMIT %s OFFSET %s
+"""  # noqa: S608
+_LATEST_CITING = f"""
+    SELECT publication_id FROM (
+        SELECT publication_id,
+            ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY publication_id DESC) AS recency
+        FROM courtinfo_publicationsource
+        WHERE source_id IN ({{sources}}) AND publication_id IN ({_LIVE_PUBLICATIONS})
+    ) AS listing
+    WHERE recency <= %s
+"""  # noqa: S608
+_CITING_PUBLICATIONS = """
+    SELECT publication.id, publication.question_slug, publication.question_text,
+        publication.payload, jurisdiction.slug AS jurisdiction_slug
+    FROM courtinfo_publication AS publication
+    JOIN courtinfo_jurisdiction AS jurisdiction ON jurisdiction.id = publication.jurisdiction_id
+    WHERE publication.id IN ({publications})
+    ORDER BY jurisdiction.name, publication.position, publication.id
+"""
 
 
-def cited_sources() -> list[CitedSource]:
-    """Every source a live publication cites, by title then id, without decoding whole payloads.
+class CitedSources:
+    """Every source a live publication cites, by title then id, as a Paginator reads it.
 
-    Only each payload's list of sources is read (the database extracts it); the claims are read
-    later, for the sources of one page.
+    Each is the source as the latest live publication citing it lists it (a renamed source is
+    listed under its new name once an answer is published with it), with the number of live
+    publications citing it. The database counts and orders them; no payload is read.
     """
-    rows = (
-        Publication.objects.live()
-        .order_by("jurisdiction__name", "position", "id")
-        .values_list("id", KeyTransform("sources", "payload"))
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(_COUNT_CITED_SOURCES)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, page: slice) -> list[CitedSource]:
+        rows = PublicationSource.objects.raw(_CITED_SOURCES, [page.stop - page.start, page.start])
+        return [CitedSource(source=row.details, answer_count=row.answer_count) for row in rows]
+
+
+def cited_source(source_id: int) -> CitedSource | None:
+    """One source as the latest live publication citing it lists it; None if none cites it."""
+    latest = (
+        _live_listings()
+        .filter(source_id=source_id)
+        .order_by("-publication_id")
+        .only("details")
+        .first()
     )
-    cited: dict[Any, CitedSource] = {}
-    for publication_id, sources in rows:
-        for source in sources or []:
-            entry = cited.setdefault(source["id"], CitedSource(source=source))
-            entry.publication_ids.append(publication_id)
-    return sorted(
-        cited.values(),
-        key=lambda entry: ((entry.source.get("title") or "").lower(), entry.source["id"]),
+    return CitedSource(source=latest.details) if latest is not None else None
+
+
+def _live_listings() -> QuerySet[PublicationSource]:
+    live = Answer.objects.filter(live_publication__isnull=False).values("live_publication_id")
+    return PublicationSource.objects.filter(publication_id__in=live)
+
+
+def publications_citing(source_id: int) -> QuerySet[PublicationSource]:
+    """Ids of the live publications citing a source, in the jurisdiction pages' order."""
+    return (
+        _live_listings()
+        .filter(source_id=source_id)
+        .order_by(*_CITING_ORDER)
+        .values_list("publication_id", flat=True)
     )
 
 
 def attach_citing_claims(entries: list[CitedSource], *, publication_ids=None, limit=None) -> None:
     """Fill each entry's claims from the publications that cite it, in page order.
 
-    `publication_ids` restricts the publications read (one page of a source's answers);
-    `limit` stops at that many claims per source. Only the payloads needed are decoded.
+    `publication_ids` names the publications read (one page of a source's answers); without
+    it, `limit` claims per source are read from its `limit` latest live publications. Only the
+    payloads needed are decoded.
     """
     wanted = {entry.source["id"]: entry for entry in entries}
-    ids = set(publication_ids) if publication_ids is not None else set()
-    if publication_ids is None:
-        for entry in entries:
-            ids.update(entry.publication_ids[: limit or None])
-    publications = (
-        Publication.objects.filter(pk__in=ids)
-        .select_related("jurisdiction")
-        .only("id", "question_slug", "question_text", "payload", "jurisdiction__slug")
-        .order_by("jurisdiction__name", "position", "id")
-    )
-    for publication in publications:
+    for publication in _citing_publications(list(wanted), publication_ids, limit):
         payload = publication.payload
-        url = publication.get_absolute_url()
+        url = reverse(
+            "public:question", args=[publication.jurisdiction_slug, publication.question_slug]
+        )
         jurisdiction = (payload.get("jurisdiction") or {}).get("name", "")
         for block in payload.get("blocks") or []:
             for claim in block.get("claims") or []:
@@ -316,6 +373,21 @@ def attach_citing_claims(entries: list[CitedSource], *, publication_ids=None, li
                     )
 
 
-def cited_source(source_id: int) -> CitedSource | None:
-    """One source a live publication cites, with the publications citing it; None if none."""
-    return next((entry for entry in cited_sources() if entry.source["id"] == source_id), None)
+def _citing_publications(source_ids: list, publication_ids, limit: int | None):
+    """The publications named, or the `limit` latest live ones citing each source, with their
+    payload and their jurisdiction's slug, in page order."""
+    if publication_ids is None:
+        if not source_ids:
+            return []
+        publications = _LATEST_CITING.format(sources=_placeholders(source_ids))
+        params = [*source_ids, limit]
+    else:
+        params = list(publication_ids)
+        if not params:
+            return []
+        publications = _placeholders(params)
+    return Publication.objects.raw(_CITING_PUBLICATIONS.format(publications=publications), params)
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))

@@ -24,7 +24,7 @@ from courtinfo.models import Publication
 
 SEARCH_PAGE_SIZE = 20
 TOPIC_PAGE_SIZE = 100
-# /sources/: sources a page, and the claims shown under each (its own page lists them all).
+# /sources/: sources a page, and the latest claims under each (its own page lists them all).
 SOURCES_PAGE_SIZE = 50
 CLAIMS_PER_SOURCE = 5
 # A comparison: jurisdictions a page (every state and territory would be one long page).
@@ -321,7 +321,7 @@ class SourcesView(PublicPage):
     template_name = "public/sources.html"
 
     def get_context_data(self, **kwargs):
-        page = _page(Paginator(selectors.cited_sources(), SOURCES_PAGE_SIZE), self.request)
+        page = _page(Paginator(selectors.CitedSources(), SOURCES_PAGE_SIZE), self.request)
         selectors.attach_citing_claims(page.object_list, limit=CLAIMS_PER_SOURCE)
         return super().get_context_data(
             uses=page.object_list, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
@@ -335,7 +335,8 @@ class SourceView(PublicPage):
         use = selectors.cited_source(self.kwargs["source_id"])
         if use is None:
             raise Http404("No published answer cites this source.")
-        page = _page(Paginator(use.publication_ids, SOURCE_ANSWERS_PAGE_SIZE), self.request)
+        citing = selectors.publications_citing(use.source["id"])
+        page = _page(Paginator(citing, SOURCE_ANSWERS_PAGE_SIZE), self.request)
         selectors.attach_citing_claims([use], publication_ids=page.object_list)
         return super().get_context_data(use=use, page_obj=page, **kwargs)
 

@@ -16,6 +16,7 @@ CACHED = [
     "jurisdiction",
     "question",
     "history",
+    "search ?q=court",
     "compare",
     "sources",
     "api list",

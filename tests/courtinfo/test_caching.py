@@ -31,6 +31,7 @@ def _public_urls(publication) -> list[str]:
         url,
         f"{url}history/",
         f"/compare/{publication.compare_key}/",
+        "/search/?q=records",
         "/sources/",
         "/feed/",
         "/sitemap.xml",
@@ -80,7 +81,14 @@ def test_public_pages_carry_headers_a_cdn_can_honour(client, publication, settin
 
 def test_a_withdrawn_answer_is_never_served_from_the_cache(client, publication):
     urls = _public_urls(publication)
-    listing = ["/", "/missouri/", "/sources/", "/sitemap-questions.xml", "/api/answers/"]
+    listing = [
+        "/",
+        "/missouri/",
+        "/search/?q=records",
+        "/sources/",
+        "/sitemap-questions.xml",
+        "/api/answers/",
+    ]
     for url in urls:
         assert client.get(url).status_code == 200, url
     for url in listing:

@@ -8,8 +8,20 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from claims.models import Review
-from courtinfo.models import Jurisdiction, Publication, PublicationImmutable, validate_blocks
-from tests.factories import AnswerFactory, PublicationFactory, QuestionFactory, UserFactory
+from courtinfo.models import (
+    Jurisdiction,
+    Publication,
+    PublicationImmutable,
+    PublicationSource,
+    validate_blocks,
+)
+from tests.factories import (
+    AnswerFactory,
+    PublicationFactory,
+    QuestionFactory,
+    SourceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +174,29 @@ def test_database_refuses_raw_sql_that_changes_or_deletes_a_publication(sql):
 
     kept = Publication.objects.get(pk=publication.pk)
     assert (kept.summary, kept.payload) == ("As published.", payload)
+
+
+def test_the_database_lists_a_publications_sources_when_it_is_written():
+    first, second = SourceFactory(title="Rule 1"), SourceFactory(title="Rule 2")
+    publication = PublicationFactory(
+        blocks=[("paragraph", None, [("One.", [first, second]), ("Two.", [second])])]
+    )
+
+    listed = PublicationSource.objects.filter(publication=publication).order_by("id")
+
+    assert [(row.source_id, row.details) for row in listed] == [
+        (source["id"], source) for source in publication.payload["sources"]
+    ]
+    assert [row.source_id for row in listed] == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize("sources", [None, {"id": 1}, "none"])
+def test_a_payload_without_a_list_of_sources_lists_none(sources):
+    payload = {**PublicationFactory(live=False).payload, "sources": sources}
+
+    publication = PublicationFactory(live=False, payload=payload)
+
+    assert not PublicationSource.objects.filter(publication=publication).exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courtinfo import sitemaps, views
 from tests.factories import (
@@ -11,6 +13,7 @@ from tests.factories import (
     QuestionFactory,
     SourceFactory,
     jurisdiction,
+    withdraw_as_the_workflow_would,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +26,15 @@ def _cited(title: str):
     return PublicationFactory(
         blocks=[("paragraph", None, [(f"A claim resting on {title}.", [source])])]
     ), source
+
+
+def _answers_citing(source, count: int) -> None:
+    """`count` answers in a row, the nth with one claim, "Claim number n.", citing `source`."""
+    for n in range(count):
+        PublicationFactory(
+            answer=AnswerFactory(question=QuestionFactory(text=f"Question {n}?", position=n)),
+            blocks=[("paragraph", None, [(f"Claim number {n}.", [source])])],
+        )
 
 
 def _locs(body: str) -> list[str]:
@@ -55,11 +67,7 @@ def test_a_sources_page_that_does_not_exist_is_404(client, monkeypatch, page):
 def test_sources_list_shows_a_few_claims_and_links_the_source_for_all(client, monkeypatch):
     monkeypatch.setattr(views, "CLAIMS_PER_SOURCE", 2)
     source = SourceFactory(title="Clerk Manual")
-    for n in range(4):
-        PublicationFactory(
-            answer=AnswerFactory(question=QuestionFactory(text=f"Question {n}?")),
-            blocks=[("paragraph", None, [(f"Claim number {n}.", [source])])],
-        )
+    _answers_citing(source, 4)
 
     html = client.get("/sources/").content.decode()
 
@@ -70,11 +78,7 @@ def test_sources_list_shows_a_few_claims_and_links_the_source_for_all(client, mo
 def test_a_source_page_lists_its_answers_a_page_at_a_time(client, monkeypatch):
     monkeypatch.setattr(views, "SOURCE_ANSWERS_PAGE_SIZE", 2)
     source = SourceFactory(title="Clerk Manual")
-    for n in range(5):
-        PublicationFactory(
-            answer=AnswerFactory(question=QuestionFactory(text=f"Question {n}?", position=n)),
-            blocks=[("paragraph", None, [(f"Claim number {n}.", [source])])],
-        )
+    _answers_citing(source, 5)
 
     pages = [client.get(f"/sources/{source.pk}/?page={n}").content.decode() for n in (1, 2, 3)]
 
@@ -82,6 +86,53 @@ def test_a_source_page_lists_its_answers_a_page_at_a_time(client, monkeypatch):
     assert claims == [["0", "1"], ["2", "3"], ["4"]]
     assert 'rel="next" href="?page=2"' in pages[0]
     assert client.get(f"/sources/{source.pk}/?page=4").status_code == 404
+
+
+def test_sources_count_the_live_version_of_each_answer_only(client):
+    old, kept = SourceFactory(title="Old rule"), SourceFactory(title="Kept rule")
+    first = PublicationFactory(blocks=[("paragraph", None, [("A claim.", [old, kept])])])
+    PublicationFactory(
+        answer=first.answer, version=2, blocks=[("paragraph", None, [("A claim.", [kept])])]
+    )
+    withdrawn = PublicationFactory(blocks=[("paragraph", None, [("Another.", [kept])])])
+    withdraw_as_the_workflow_would(withdrawn, reason="Repealed.")
+
+    html = client.get("/sources/").content.decode()
+
+    assert "Old rule" not in html
+    assert f'href="/sources/{kept.pk}/">Cited in 1 published answer<' in html
+    assert client.get(f"/sources/{old.pk}/").status_code == 404
+
+
+def test_a_source_is_shown_as_the_answer_last_published_with_it_gives_it(client):
+    source = SourceFactory(title="Rule as first published")
+    # Kansas, published first, comes first in the list of answers; Missouri was published last.
+    for code in ["KS", "MO"]:
+        PublicationFactory(
+            answer=AnswerFactory(question=QuestionFactory(jurisdiction=jurisdiction(code))),
+            blocks=[("paragraph", None, [(f"A claim in {code}.", [source])])],
+        )
+        source.title = "Rule as renamed"
+        source.save()
+
+    for url in ["/sources/", f"/sources/{source.pk}/"]:
+        html = client.get(url).content.decode()
+        assert "Rule as renamed" in html and "Rule as first published" not in html, url
+
+
+def test_sources_page_shows_the_latest_claims_and_decodes_their_payloads_only(client, monkeypatch):
+    monkeypatch.setattr(views, "CLAIMS_PER_SOURCE", 2)
+    source = SourceFactory(title="Clerk Manual")
+    _answers_citing(source, 6)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/sources/").content.decode()
+
+    payloads = [q["sql"] for q in captured if "payload" in q["sql"]]
+    assert len(payloads) == 1
+    # The latest two, in the order of the jurisdiction pages.
+    assert re.findall(r"Claim number (\d)", html) == ["4", "5"]
+    assert "Cited in 6 published answers" in html
 
 
 def test_compare_is_paginated_by_jurisdiction_name(client, monkeypatch):
