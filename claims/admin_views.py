@@ -277,6 +277,13 @@ class EditorialAdmin(VersionAdmin):
             messages.error(request, str(error))
             return HttpResponseRedirect(request.get_full_path())
 
+    def changelist_view(self, request, extra_context=None):
+        # The list's actions are workflow calls, each leaving its own revision with what it
+        # changed and its comment; reversion's one revision around the whole list would merge
+        # them into one, holding every answer an action saved whole.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
+
     # Stale-form guard: a change form saves only over the row version it opened.
 
     def lock_edited(self, obj: models.Model) -> models.Model | None:
