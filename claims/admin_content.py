@@ -7,14 +7,15 @@ models it shows, depends on nothing in claims.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from claims import admin_claims_editor, admin_import, desks, workflow
 from claims.admin_paginator import EstimatedCountPaginator
@@ -465,6 +466,39 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
         }
         return TemplateResponse(request, "public/question.html", context)
 
+    # History: the answer's versions, and the revisions that stored only some of its claims.
+
+    def history_entries(self, obj: Answer) -> list:
+        # A call on claims stores those claims alone (claims.workflow), so no version of the
+        # answer records it: it is listed here with its comment, linking to what each claim's
+        # version changed.
+        versions = super().history_entries(obj)
+        claim_ids = [str(pk) for pk in obj.claims.values_list("pk", flat=True)]
+        earlier = (
+            Version.objects.filter(
+                content_type_id=OuterRef("content_type_id"),
+                db=OuterRef("db"),
+                object_id=OuterRef("object_id"),
+                pk__lt=OuterRef("pk"),
+            )
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+        claim_versions = (
+            Version.objects.get_for_model(Claim)
+            .filter(object_id__in=claim_ids)
+            .exclude(revision__in=Version.objects.get_for_object(obj).values("revision"))
+            .annotate(earlier=Subquery(earlier))
+            .select_related("revision", "revision__user")
+            .order_by("-pk")[:200]
+        )
+        entries: dict[int, ClaimsEntry] = {}
+        for version in claim_versions:
+            entry = entries.setdefault(version.revision_id, ClaimsEntry(version.revision))
+            entry.add(version)
+        listed = [*versions, *entries.values()]
+        return sorted(listed, key=lambda e: (e.revision.date_created, e.revision.pk), reverse=True)
+
     # Compare: claims come with the answer's versions and the live publication is a side too.
 
     def version_side(self, version):
@@ -603,6 +637,25 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     @admin.action(description=gettext_lazy("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk(request, queryset, "publish", _("answers published"))
+
+
+@dataclass
+class ClaimsEntry:
+    """A line of an answer's history for a revision that stored some of its claims alone."""
+
+    revision: Revision
+    claim_links: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, version: Version) -> None:
+        """Link what this claim's version changed (its history when it has no earlier one)."""
+        history = reverse("admin:claims_claim_history", args=[version.object_id])
+        url = (
+            f"{history}compare/?from={version.earlier}&to={version.pk}"
+            if version.earlier
+            else history
+        )
+        label = _("What changed in claim #%(id)s") % {"id": version.object_id}
+        self.claim_links.append((label, url))
 
 
 def _block_label(block) -> str:

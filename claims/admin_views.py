@@ -483,9 +483,20 @@ class EditorialAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        versions = _distinct_versions(list(versions_for(obj)[:200])) if obj is not None else []
-        context = {"versions": versions, **(extra_context or {})}
-        return super().history_view(request, object_id, context)
+        entries = self.history_entries(obj) if obj is not None else []
+        context = {
+            "versions": entries,
+            # The newest version is where a comparison starts unless the person picks another.
+            "default_from": next((e.pk for e in entries if isinstance(e, Version)), None),
+            **(extra_context or {}),
+        }
+        # Django's own view, not reversion's: that one reads every version of the object for
+        # a list this template does not show.
+        return admin.ModelAdmin.history_view(self, request, object_id, context)
+
+    def history_entries(self, obj: models.Model) -> list:
+        """What the history lists, newest first: the object's versions where it changed."""
+        return _distinct_versions(list(versions_for(obj)[:200]))
 
     def revert_object(self, request, obj: models.Model, version: Version) -> None:
         """Restore obj alone from version; subclasses add workflow consequences."""

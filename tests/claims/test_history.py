@@ -6,6 +6,8 @@ that reopened it, stores the answer with every claim and citation (claims.workfl
 
 import lxml.html
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision, Version
 
@@ -360,3 +362,44 @@ def test_comparing_two_versions_of_a_claim_shows_its_text_change(client, editor,
 
     [text] = page.xpath('//tr[@id="field-text"]/td')
     assert [ins.text_content() for ins in text.xpath(".//ins")] == ["sealed"]
+
+
+def test_the_answer_history_lists_each_call_on_its_claims_with_what_changed(
+    client, editor, reviewer
+):
+    answer = _answer(2)
+    workflow.submit_answer(answer, by=editor)
+    claim = answer.claims.first()
+    workflow.verify_claim(claim, by=reviewer, verdict=SUPPORTED)
+    client.force_login(reviewer)
+
+    history = lxml.html.fromstring(client.get(admin_url(answer, "history")).content)
+
+    [entry] = history.xpath('//tr[@class="claims-entry"]')
+    assert f"Claim #{claim.pk} marked supported" in entry.text_content()
+    [link] = entry.xpath('.//a[@class="claim-change"]/@href')
+    page = lxml.html.fromstring(client.get(link).content)
+    [status] = page.xpath('//tr[@id="field-status"]/td')
+    assert [ins.text_content() for ins in status.xpath(".//ins")] == ["Supported"]
+    # Comparing starts from the answer's newest version, not from the claim's line.
+    [start] = history.xpath('//input[@name="from"][@checked]/@value')
+    assert start == str(Version.objects.get_for_object(answer).first().pk)
+
+
+def _history_queries(client, claims: int, editor) -> int:
+    answer = _answer(claims)
+    workflow.submit_answer(answer, by=editor)
+    for claim in answer.claims.all():
+        workflow.edit_claim(claim, by=editor, text="Reworded once.")
+        workflow.edit_claim(claim, by=editor, text="Reworded twice.")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(admin_url(answer, "history")).status_code == 200
+    return len(captured)
+
+
+def test_the_answer_history_costs_the_same_queries_whatever_its_claims_and_versions(
+    client, editor, reviewer
+):
+    client.force_login(reviewer)
+
+    assert _history_queries(client, 1, editor) == _history_queries(client, 8, editor)
