@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -473,27 +473,8 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
         # answer records it: it is listed here with its comment, linking to what each claim's
         # version changed.
         versions = super().history_entries(obj)
-        claim_ids = [str(pk) for pk in obj.claims.values_list("pk", flat=True)]
-        earlier = (
-            Version.objects.filter(
-                content_type_id=OuterRef("content_type_id"),
-                db=OuterRef("db"),
-                object_id=OuterRef("object_id"),
-                pk__lt=OuterRef("pk"),
-            )
-            .order_by("-pk")
-            .values("pk")[:1]
-        )
-        claim_versions = (
-            Version.objects.get_for_model(Claim)
-            .filter(object_id__in=claim_ids)
-            .exclude(revision__in=Version.objects.get_for_object(obj).values("revision"))
-            .annotate(earlier=Subquery(earlier))
-            .select_related("revision", "revision__user")
-            .order_by("-pk")[:200]
-        )
         entries: dict[int, ClaimsEntry] = {}
-        for version in claim_versions:
+        for version in claims_stored_alone(obj)[:200]:
             entry = entries.setdefault(version.revision_id, ClaimsEntry(version.revision))
             entry.add(version)
         listed = [*versions, *entries.values()]
@@ -637,6 +618,30 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     @admin.action(description=gettext_lazy("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk(request, queryset, "publish", _("answers published"))
+
+
+def claims_stored_alone(answer: Answer) -> QuerySet[Version]:
+    """Versions of the answer's claims stored without the answer, newest first, each with the
+    id of its claim's version before it (`earlier`)."""
+    claim_ids = [str(pk) for pk in answer.claims.values_list("pk", flat=True)]
+    earlier = (
+        Version.objects.filter(
+            content_type_id=OuterRef("content_type_id"),
+            db=OuterRef("db"),
+            object_id=OuterRef("object_id"),
+            pk__lt=OuterRef("pk"),
+        )
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    return (
+        Version.objects.get_for_model(Claim)
+        .filter(object_id__in=claim_ids)
+        .exclude(revision__in=Version.objects.get_for_object(answer).values("revision"))
+        .annotate(earlier=Subquery(earlier))
+        .select_related("revision", "revision__user")
+        .order_by("-pk")
+    )
 
 
 @dataclass
