@@ -134,6 +134,14 @@ def test_quick_run_reports_its_setup(quick_run):
     assert f"Django {numbers['django']}" in stdout and f"Python {numbers['python']}" in stdout
 
 
+def test_quick_run_reports_the_history_one_workflow_pass_leaves(quick_run):
+    stdout, numbers = quick_run
+    history = numbers["history"]
+    assert 0 < history["versions_per_answer"] < 150, history
+    assert history["bytes_per_answer"] > 0, history
+    assert f"history: {history['versions_per_answer']} versions per answer" in stdout
+
+
 def test_bench_refuses_zero_iterations(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--iterations", "0"])
