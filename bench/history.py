@@ -18,9 +18,12 @@ from bench import run as bench
 
 
 def measure(options: bench.Options) -> dict:
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
+    # As `make bench` runs: no query log (it would fill up and hide the queries it counts).
+    settings.DEBUG = False
     directory = bench._throwaway_database(connection)
     databases = setup_databases(verbosity=0, interactive=False, serialized_aliases=[])
     try:
@@ -28,11 +31,24 @@ def measure(options: bench.Options) -> dict:
         for code in ["MO", *bench._other_states(options)]:
             bench._import(bench._seed_for(code))
         bench._bench_publishing(users, [])
-        return {"database": connection.vendor, **bench._history_per_answer()}
+        return {"database": connection.vendor, **bench._history_per_answer(), **_sizes(connection)}
     finally:
         teardown_databases(databases, verbosity=0)
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def _sizes(connection) -> dict:
+    """On PostgreSQL, the history's share of the database on disk (indexes and TOAST included)."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('reversion_version'), "
+            "pg_database_size(current_database())"
+        )
+        history, database = cursor.fetchone()
+    return {"history_mb": round(history / 2**20), "database_mb": round(database / 2**20)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         f"history on {figures['database']}: {figures['versions_per_answer']} versions per answer, "
         f"{figures['bytes_per_answer']:,} bytes per answer"
     )
+    if "history_mb" in figures:
+        print(f"reversion_version: {figures['history_mb']} MB of {figures['database_mb']} MB")
     return 0
 
 
