@@ -251,6 +251,29 @@ def _bench_publishing(users: dict, rows: list[Row]) -> None:
     rows.append(_row("publish_answer", "operation", samples, queries))
 
 
+def _history_per_answer() -> dict:
+    """What django-reversion holds per answer: Version rows and the bytes of their data."""
+    from django.db import connection
+    from django.db.models import Count, F, Func, IntegerField, Sum
+    from reversion.models import Version
+
+    from courtinfo.models import Answer
+
+    # Bytes, not characters: the data is JSON in UTF-8.
+    template = (
+        "OCTET_LENGTH(%(expressions)s)"
+        if connection.vendor == "postgresql"
+        else "LENGTH(CAST(%(expressions)s AS BLOB))"
+    )
+    size = Func(F("serialized_data"), template=template, output_field=IntegerField())
+    totals = Version.objects.aggregate(versions=Count("pk"), size=Sum(size))
+    answers = max(Answer.objects.count(), 1)
+    return {
+        "versions_per_answer": round(totals["versions"] / answers, 1),
+        "bytes_per_answer": round((totals["size"] or 0) / answers),
+    }
+
+
 def _second_version(users: dict) -> Answer:
     """Missouri's first answer corrected and published again, so its history shows a change."""
     from claims import workflow
@@ -457,6 +480,7 @@ def run(options: Options) -> tuple[list[Row], dict]:
         users = _users()
         _bench_imports(options, rows)
         _bench_publishing(users, rows)
+        history = _history_per_answer()
         answer = _second_version(users)
         _analyze(connection)
         request_rows: list[Row] = []
@@ -474,6 +498,7 @@ def run(options: Options) -> tuple[list[Row], dict]:
             "jurisdictions": 1 + len(_other_states(options)),
             "published_answers": Publication.objects.live().count(),
             "profiles": profiles,
+            "history": history,
         }
     finally:
         teardown_databases(databases, verbosity=0)
@@ -542,6 +567,12 @@ def render_table(rows: list[Row], info: dict, previous: dict | None = None) -> s
             if row.claims_per_s is not None
         ),
     ]
+    if "history" in info:
+        lines.append(
+            f"history: {info['history']['versions_per_answer']} versions per answer, "
+            f"{info['history']['bytes_per_answer']:,} bytes per answer after one pass through "
+            "the workflow."
+        )
     if previous is not None:
         lines.append(
             f"was: the previous run ({previous.get('scale', '—')} scale, "

@@ -7,15 +7,16 @@ models it shows, depends on nothing in claims.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import CharField, OuterRef, Prefetch, Subquery
+from django.db.models import CharField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from claims import admin_claims_editor, admin_import, desks, workflow
 from claims.admin_paginator import EstimatedCountPaginator
@@ -489,6 +490,20 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
         }
         return TemplateResponse(request, "public/question.html", context)
 
+    # History: the answer's versions, and the revisions that stored only some of its claims.
+
+    def history_entries(self, obj: Answer) -> list:
+        # A call on claims stores those claims alone (claims.workflow), so no version of the
+        # answer records it: it is listed here with its comment, linking to what each claim's
+        # version changed.
+        versions = super().history_entries(obj)
+        entries: dict[int, ClaimsEntry] = {}
+        for version in claims_stored_alone(obj)[:200]:
+            entry = entries.setdefault(version.revision_id, ClaimsEntry(version.revision))
+            entry.add(version)
+        listed = [*versions, *entries.values()]
+        return sorted(listed, key=lambda e: (e.revision.date_created, e.revision.pk), reverse=True)
+
     # Compare: claims come with the answer's versions and the live publication is a side too.
 
     def version_side(self, version):
@@ -630,6 +645,49 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     @admin.action(description=gettext_lazy("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk(request, queryset, "publish", _("answers published"))
+
+
+def claims_stored_alone(answer: Answer) -> QuerySet[Version]:
+    """Versions of the answer's claims stored without the answer, newest first, each with the
+    id of its claim's version before it (`earlier`)."""
+    claim_ids = [str(pk) for pk in answer.claims.values_list("pk", flat=True)]
+    earlier = (
+        Version.objects.filter(
+            content_type_id=OuterRef("content_type_id"),
+            db=OuterRef("db"),
+            object_id=OuterRef("object_id"),
+            pk__lt=OuterRef("pk"),
+        )
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    return (
+        Version.objects.get_for_model(Claim)
+        .filter(object_id__in=claim_ids)
+        .exclude(revision__in=Version.objects.get_for_object(answer).values("revision"))
+        .annotate(earlier=Subquery(earlier))
+        .select_related("revision", "revision__user")
+        .order_by("-pk")
+    )
+
+
+@dataclass
+class ClaimsEntry:
+    """A line of an answer's history for a revision that stored some of its claims alone."""
+
+    revision: Revision
+    claim_links: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, version: Version) -> None:
+        """Link what this claim's version changed (its history when it has no earlier one)."""
+        history = reverse("admin:claims_claim_history", args=[version.object_id])
+        url = (
+            f"{history}compare/?from={version.earlier}&to={version.pk}"
+            if version.earlier
+            else history
+        )
+        label = _("What changed in claim #%(id)s") % {"id": version.object_id}
+        self.claim_links.append((label, url))
 
 
 def _block_label(block) -> str:

@@ -302,6 +302,13 @@ class EditorialAdmin(VersionAdmin):
             messages.error(request, str(error))
             return HttpResponseRedirect(request.get_full_path())
 
+    def changelist_view(self, request, extra_context=None):
+        # The list's actions are workflow calls, each leaving its own revision with what it
+        # changed and its comment; reversion's one revision around the whole list would merge
+        # them into one, holding every answer an action saved whole.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
+
     # Stale-form guard: a change form saves only over the row version it opened.
 
     def lock_edited(self, obj: models.Model) -> models.Model | None:
@@ -501,9 +508,20 @@ class EditorialAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        versions = _distinct_versions(list(versions_for(obj)[:200])) if obj is not None else []
-        context = {"versions": versions, **(extra_context or {})}
-        return super().history_view(request, object_id, context)
+        entries = self.history_entries(obj) if obj is not None else []
+        context = {
+            "versions": entries,
+            # The newest version is where a comparison starts unless the person picks another.
+            "default_from": next((e.pk for e in entries if isinstance(e, Version)), None),
+            **(extra_context or {}),
+        }
+        # Django's own view, not reversion's: that one reads every version of the object for
+        # a list this template does not show.
+        return admin.ModelAdmin.history_view(self, request, object_id, context)
+
+    def history_entries(self, obj: models.Model) -> list:
+        """What the history lists, newest first: the object's versions where it changed."""
+        return _distinct_versions(list(versions_for(obj)[:200]))
 
     def revert_object(self, request, obj: models.Model, version: Version) -> None:
         """Restore obj alone from version; subclasses add workflow consequences."""

@@ -900,6 +900,16 @@ def _record(
     )
 
 
+# --- history. Each accepted call leaves one reversion revision holding what the call changed.
+# A call on claims (a verdict, an edit of the text, a citation added or removed, a claim marked
+# unverified after a revert) stores those claims, each with its citations: all that reverting
+# one of them needs. Every other call (import, submit, request changes, approve, publish,
+# withdraw, reopen, scheduling, a change of the layout or of which claims there are) and a call
+# on claims that reopened the answer store the whole answer: Answer follows its claims and a
+# claim its citations, so every version of an answer is a full snapshot, and reverting the
+# answer to one restores the claims and citations that call saw.
+
+
 def _revision(answer: Answer, by, comment: str, *, reload_claims: bool = True) -> None:
     """One reversion revision of the answer with its claims and their citations as they are now."""
     if reload_claims:
@@ -911,6 +921,16 @@ def _revision(answer: Answer, by, comment: str, *, reload_claims: bool = True) -
         reversion.set_user(by)
         reversion.set_comment(comment)
         reversion.add_to_revision(answer)
+
+
+def _claims_revision(claims: list[Claim], by, comment: str) -> None:
+    """One reversion revision of these claims and their citations as they are now, alone."""
+    fresh = Claim.objects.filter(pk__in={c.pk for c in claims}).prefetch_related("citations")
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        for claim in fresh:
+            reversion.add_to_revision(claim)
 
 
 def _reopen(answer: Answer, by, reason: str) -> bool:
@@ -944,7 +964,15 @@ def _reopen(answer: Answer, by, reason: str) -> bool:
     return True
 
 
-def _reconcile(answer: Answer, by, *, what: str = "") -> bool:
+@dataclass
+class _Voided:
+    """What `_reconcile` voided: the claims it unverified, and whether it reopened the answer."""
+
+    claims: list[Claim] = field(default_factory=list)
+    reopened: bool = False
+
+
+def _reconcile(answer: Answer, by, *, what: str = "") -> _Voided:
     """The one decider for changed content: verdicts and approvals hold only for what they saw.
 
     A claim whose text or citations (or a cited source) differ from what its verdict covered is
@@ -952,7 +980,7 @@ def _reconcile(answer: Answer, by, *, what: str = "") -> bool:
     approval goes back to draft. Each with a review event saying what changed.
     """
     claims = _load_claims(answer)
-    changed = False
+    voided = _Voided()
     for claim in claims:
         if claim.status == C.UNVERIFIED:
             continue
@@ -973,14 +1001,14 @@ def _reconcile(answer: Answer, by, *, what: str = "") -> bool:
             % {"id": claim.pk, "changes": "; ".join(changes)},
             claim=claim,
         )
-        changed = True
+        voided.claims.append(claim)
     if answer.status in ANSWER_TRANSITIONS["reopen"].sources:
         content = answer_content(answer, claims)
         if answer.approved_content != content:
             changes = "; ".join(describe_answer_changes(answer.approved_content, content))
             reason = f"{what}: {changes}" if what else changes
-            changed = _reopen(answer, by, reason) or changed
-    return changed
+            voided.reopened = _reopen(answer, by, reason)
+    return voided
 
 
 # What _sync copies back to a caller's instance: what the workflow owns, and who changed it when.
@@ -1125,12 +1153,15 @@ def reconcile_answer(answer: Answer | int, *, by=None, what: str = "") -> bool:
             locked = _lock_answer(pk)
         except TransitionError:
             return False
-        changed = _reconcile(locked, by, what=what)
-        if changed:
-            _revision(locked, by, what or _("Content changed after it was checked"))
+        voided = _reconcile(locked, by, what=what)
+        comment = what or _("Content changed after it was checked")
+        if voided.reopened:
+            _revision(locked, by, comment)
+        elif voided.claims:
+            _claims_revision(voided.claims, by, comment)
     if isinstance(answer, Answer):
         _sync(answer, locked, _ANSWER_FIELDS)
-    return changed
+    return voided.reopened or bool(voided.claims)
 
 
 def _next_version(answer: Answer) -> int:
@@ -1270,16 +1301,21 @@ def _effective_status(claim: Claim) -> str:
     return claim.status
 
 
-def _content_changed(answer: Answer, by, *, what: str) -> None:
+def _content_changed(answer: Answer, by, *, what: str, claims: list[Claim] | None = None) -> None:
     """Every change to an answer's content ends here: void what it changed, then one revision.
 
     The answer row is saved too, so its version moves on: a page opened before the change is
-    stale, whichever of its claims changed.
+    stale, whichever of its claims changed. `claims` are what a call on claims changed: the
+    revision holds them (and any claim voided with them) unless the answer was reopened; without
+    them it holds the whole answer.
     """
-    _reconcile(answer, by, what=what)
+    voided = _reconcile(answer, by, what=what)
     answer.updated_by = by
     answer.save(update_fields=["updated_by", "updated_at"])
-    _revision(answer, by, what)
+    if claims is None or voided.reopened:
+        _revision(answer, by, what)
+    else:
+        _claims_revision([*claims, *voided.claims], by, what)
 
 
 def edit_claim(claim: Claim, *, by, text: str) -> Claim:
@@ -1291,7 +1327,8 @@ def edit_claim(claim: Claim, *, by, text: str) -> Claim:
         if text == locked.text:
             return locked
         _rewrite(answer, locked, by, t.action, text, _("Previous text: %(text)s"))
-        _content_changed(answer, by, what=_("Edited claim #%(id)s") % {"id": locked.pk})
+        what = _("Edited claim #%(id)s") % {"id": locked.pk}
+        _content_changed(answer, by, what=what, claims=[locked])
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
 
@@ -1342,11 +1379,8 @@ def verify_claim(
         locked.updated_by = by
         locked.save()
         _record(answer, by, t.action, from_status, t.target, note, claim=locked)
-        _content_changed(
-            answer,
-            by,
-            what=_("Claim #%(id)s %(done)s") % {"id": locked.pk, "done": t.done},
-        )
+        what = _("Claim #%(id)s %(done)s") % {"id": locked.pk, "done": t.done}
+        _content_changed(answer, by, what=what, claims=[locked])
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
 
@@ -1361,7 +1395,7 @@ def mark_claim_unverified(claim: Claim, *, by, reason: str) -> Claim:
         _unverify(locked, author=by, by=by)
         locked.save()
         _record(answer, by, t.action, from_status, locked.status, reason, claim=locked)
-        _content_changed(answer, by, what=reason)
+        _content_changed(answer, by, what=reason, claims=[locked])
     _sync(claim, locked, _CLAIM_FIELDS)
     return locked
 
@@ -1607,7 +1641,7 @@ def add_citation(
         locked.save(update_fields=["updated_by", "updated_at"])
         what = _("Cited %(source)s for claim #%(id)s") % {"source": source, "id": locked.pk}
         _record(answer, by, t.action, locked.status, locked.status, what, claim=locked)
-        _content_changed(answer, by, what=what)
+        _content_changed(answer, by, what=what, claims=[locked])
     return citation
 
 
@@ -1633,7 +1667,7 @@ def remove_citation(citation: Citation, *, by) -> Claim:
             "id": locked.pk,
         }
         _record(answer, by, t.action, from_status, locked.status, what, claim=locked)
-        _content_changed(answer, by, what=what)
+        _content_changed(answer, by, what=what, claims=[locked])
     _sync(citation.claim, locked, _CLAIM_FIELDS)
     return locked
 

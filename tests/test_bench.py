@@ -159,6 +159,14 @@ def test_quick_run_imports_the_corpus_in_one_go_and_says_how_fast_and_how_much_m
     assert f"{corpus['claims_per_s']:,.0f} claims a second" in stdout
 
 
+def test_quick_run_reports_the_history_one_workflow_pass_leaves(quick_run):
+    stdout, numbers = quick_run
+    history = numbers["history"]
+    assert 0 < history["versions_per_answer"] < 150, history
+    assert history["bytes_per_answer"] > 0, history
+    assert f"history: {history['versions_per_answer']} versions per answer" in stdout
+
+
 def test_bench_refuses_zero_iterations(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--iterations", "0"])

@@ -250,8 +250,8 @@ def test_revert_claim_restores_only_that_claim(client, editor, other_editor, rev
     second = cited_claim(answer=answer, text="Second, original.")
     workflow.edit_claim(first, by=editor, text="First, edited once.")
     old_version = Version.objects.get_for_object(first).first()
-    # One revision holds both claims: edit_claim saves the whole answer.
-    assert old_version.revision.version_set.filter(object_id=str(second.pk)).exists()
+    # edit_claim stores that claim alone.
+    assert not old_version.revision.version_set.filter(object_id=str(second.pk)).exists()
     workflow.edit_claim(second, by=editor, text="Second, edited later.")
     workflow.edit_claim(first, by=editor, text="First, edited twice.")
     workflow.verify_claim(second, by=reviewer, verdict="supported")
@@ -277,6 +277,7 @@ def test_revert_of_answer_keeps_other_answers_and_unverifies_its_claims(client, 
     claim = cited_claim(answer=answer, text="Version one.")
     bystander = cited_claim(text="Another answer's claim.")
     workflow.edit_claim(claim, by=editor, text="Version two.")
+    workflow.submit_answer(answer, by=editor)
     version = Version.objects.get_for_object(answer).first()
     workflow.edit_claim(claim, by=editor, text="Version three.")
     workflow.add_claim(answer, by=editor, text="Added after.", block=0)
@@ -396,7 +397,9 @@ def test_claim_history_lists_only_versions_where_it_changed(client, editor, revi
     other = cited_claim(answer=answer, text="Other.")
     workflow.edit_claim(claim, by=editor, text="Mine, edited.")
     workflow.edit_claim(other, by=editor, text="Other, edited.")
-    workflow.edit_claim(other, by=editor, text="Other, edited again.")
+    # Calls on the whole answer store this claim again, unchanged.
+    workflow.submit_answer(answer, by=editor)
+    workflow.request_changes(answer, by=reviewer, note="Say more.")
     client.force_login(reviewer)
     response = client.get(claim_url(claim, "history"))
     assert len(response.context["versions"]) == 1

@@ -7,10 +7,9 @@ from reversion.models import Version
 
 from claims import admin_paginator
 from claims.admin import ClaimAdmin
-from claims.admin_content import AnswerAdmin
+from claims.admin_content import AnswerAdmin, claims_stored_alone
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.models import Claim
-from courtinfo.models import Answer
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,19 +76,31 @@ def test_the_history_of_one_object_is_found_by_an_index():
     assert any(set(columns[:3]) == wanted for columns in _version_indexes()), _version_indexes()
 
 
-@needs_postgresql
-def test_postgresql_plans_the_history_lookup_on_an_index():
-    answer = AnswerFactory()
-    versions = Version.objects.get_for_object_reference(Answer, answer.pk).order_by("-pk")
-    sql, params = versions.query.sql_with_params()
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         # Without rows to speak of the planner would read the table; forbid it to see whether
         # an index can answer at all.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@needs_postgresql
+def test_postgresql_plans_the_history_lookup_on_an_index():
+    answer = AnswerFactory()
+    plan = _plan(Version.objects.get_for_object(answer).order_by("-pk"))
 
     assert "Index" in plan and "reversion_version" in plan, plan
+    assert "Seq Scan on reversion_version" not in plan, plan
+
+
+@needs_postgresql
+def test_postgresql_finds_the_claims_in_an_answers_history_by_index():
+    answer = AnswerFactory()
+    ClaimFactory.create_batch(3, answer=answer)
+    plan = _plan(claims_stored_alone(answer)[:200])
+
     assert "Seq Scan on reversion_version" not in plan, plan
 
 

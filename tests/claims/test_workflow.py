@@ -707,23 +707,29 @@ def test_a_withdrawn_answer_cannot_be_withdrawn_again(cast, publisher):
 # --- the trail
 
 
-def test_every_accepted_call_leaves_a_revision_with_the_answer_its_claims_and_citations(
-    editor,
-):
+def _stored(revision: Revision) -> list[tuple[str, str]]:
+    return sorted((v.content_type.model, v.object_id) for v in revision.version_set.all())
+
+
+def test_a_call_on_a_claim_leaves_a_revision_with_that_claim_and_its_citations(editor):
     answer = _answer(2)
     claim = answer.claims.first()
     edit_claim(claim, by=editor, text="Revised.")
     revision = Revision.objects.order_by("-id").first()
     assert (revision.user, revision.comment) == (editor, f"Edited claim #{claim.pk}")
-    versions = list(revision.version_set.all())
-    assert sorted(v.content_type.model for v in versions) == [
-        "answer",
-        "citation",
-        "citation",
-        "claim",
-        "claim",
-    ]
-    stored = next(
-        v for v in versions if v.content_type.model == "claim" and v.object_id == str(claim.pk)
+    citation = claim.citations.get()
+    assert _stored(revision) == [("citation", str(citation.pk)), ("claim", str(claim.pk))]
+    assert Version.objects.get_for_object(claim).first().field_dict["text"] == "Revised."
+
+
+def test_a_call_on_the_answer_leaves_a_revision_with_the_answer_its_claims_and_citations(editor):
+    answer = _answer(2)
+    submit_answer(answer, by=editor)
+    revision = Revision.objects.order_by("-id").first()
+    assert (revision.user, revision.comment) == (editor, "Submitted")
+    claims = list(answer.claims.all())
+    assert _stored(revision) == sorted(
+        [("answer", str(answer.pk))]
+        + [("claim", str(c.pk)) for c in claims]
+        + [("citation", str(c.citations.get().pk)) for c in claims]
     )
-    assert stored.field_dict["text"] == "Revised."
