@@ -103,6 +103,27 @@ def _cache_call(method, *args):
         return None
 
 
+def live_data(name: str, compute):
+    """`compute()`, kept in the page cache under the generation of what is live.
+
+    For lists that pages share and that depend only on what is live (the jurisdictions and
+    topics a search can be narrowed to): a page missed in the cache reads them from the cache
+    rather than the database, and a change to what is live makes them read afresh.
+    """
+    # Read before the data, as for pages: what is stored is at least as new as this count.
+    generation = live_generation()
+    if generation is None:
+        return compute()
+    cache = caches[settings.COURTINFO_PAGE_CACHE]
+    key = f"{KEY_PREFIX}.data:{generation}:{name}"
+    found = _cache_call(cache.get, key)
+    if found is not None:
+        return found
+    value = compute()
+    _cache_call(cache.set, key, value, settings.COURTINFO_PAGE_CACHE_SECONDS)
+    return value
+
+
 def cache_public_page(view):
     """Serve the view from the cache of rendered pages; fill it on a miss."""
 

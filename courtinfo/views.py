@@ -15,8 +15,8 @@ from django.utils.translation import get_language, override
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from courtinfo import caching, selectors, translations
 from courtinfo import search as fulltext
-from courtinfo import selectors, translations
 from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.diff import diff_payloads
 from courtinfo.filters import PublicationFilter, TopicFilter
@@ -275,14 +275,17 @@ class SearchView(PublicPage):
         ]
         params = self.request.GET.copy()
         params.pop("page", None)
-        topics = selectors.published_topics()
+        # Every search shows the same two filter lists: read once per change to what is live.
+        topics = caching.live_data("published_topics", selectors.published_topics)
         selected_topic = self.request.GET.get("topic") or ""
         return super().get_context_data(
             query=query,
             searched=bool(fulltext.query_words(query)),
             page_obj=page,
             hits=hits,
-            jurisdictions=selectors.published_jurisdictions(),
+            jurisdictions=caching.live_data(
+                "published_jurisdictions", selectors.published_jurisdictions
+            ),
             topics=topics,
             selected_jurisdiction=(self.request.GET.get("jurisdiction") or "").upper(),
             selected_topic=selected_topic,

@@ -391,3 +391,26 @@ def test_the_system_check_refuses_a_normalizer_that_does_not_load(settings, path
     settings.COURTINFO_CITATION_NORMALIZER = path
 
     assert [e.id for e in run_checks() if e.id.startswith("courtinfo.")] == errors
+
+
+def _filter_options(client, name: str) -> list[str]:
+    page = lxml.html.fromstring(client.get("/search/", {"q": "anything"}).content)
+    return [option.get("value") for option in page.xpath(f"//select[@name='{name}']/option")]
+
+
+def test_search_filter_lists_are_read_once_and_follow_what_is_live(client):
+    _publish("Can a judge order detention?", code="MO", topic=TopicFactory(slug="courts"))
+    assert "MO" in _filter_options(client, "jurisdiction")
+    # Another search, missed by the page cache, reads neither list from the database again.
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/search/", {"q": "judge"})
+    lists = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "courtinfo_jurisdiction"') or "MAX(" in q["sql"]
+    ]
+    assert not lists
+    # A new publication changes what is live: both lists show it.
+    _publish("Who sees court files?", code="KS", topic=TopicFactory(slug="files"))
+    assert "KS" in _filter_options(client, "jurisdiction")
+    assert "files" in _filter_options(client, "topic")
