@@ -917,20 +917,22 @@ def _revision(answer: Answer, by, comment: str, *, reload_claims: bool = True) -
         # queries (reversion would otherwise read each claim's citations one query at a time).
         getattr(answer, "_prefetched_objects_cache", {}).pop("claims", None)
         snapshot.prefetch_for_payload(answer)
+    _store_revision([answer], by, comment)
+
+
+def _store_revision(objects, by, comment: str) -> None:
+    """One reversion revision holding these objects (and what their registrations follow)."""
     with reversion.create_revision():
         reversion.set_user(by)
         reversion.set_comment(comment)
-        reversion.add_to_revision(answer)
+        for obj in objects:
+            reversion.add_to_revision(obj)
 
 
 def _claims_revision(claims: list[Claim], by, comment: str) -> None:
     """One reversion revision of these claims and their citations as they are now, alone."""
     fresh = Claim.objects.filter(pk__in={c.pk for c in claims}).prefetch_related("citations")
-    with reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(comment)
-        for claim in fresh:
-            reversion.add_to_revision(claim)
+    _store_revision(fresh, by, comment)
 
 
 def _reopen(answer: Answer, by, reason: str) -> bool:
@@ -1962,10 +1964,7 @@ def _lock_translation(pk: int) -> Translation:
 
 
 def _translation_revision(translation: Translation, by, comment: str) -> None:
-    with reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(comment)
-        reversion.add_to_revision(translation)
+    _store_revision([translation], by, comment)
 
 
 def _record_translation(

@@ -12,6 +12,7 @@ Conditional GET is Django's ConditionalGetMiddleware: each stored response carri
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 from functools import wraps
@@ -30,6 +31,10 @@ from courtinfo.models import LiveGeneration
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "courtinfo.page"
+# The generation a cached page's request read first, for the data it shares with other pages.
+_page_generation: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "courtinfo_page_generation", default=None
+)
 _GENERATION_SQL = f"SELECT value FROM {LiveGeneration._meta.db_table} WHERE id = 1"  # noqa: S608
 
 
@@ -110,8 +115,11 @@ def live_data(name: str, compute):
     topics a search can be narrowed to): a page missed in the cache reads them from the cache
     rather than the database, and a change to what is live makes them read afresh.
     """
-    # Read before the data, as for pages: what is stored is at least as new as this count.
-    generation = live_generation()
+    # Read before the data, as for pages (the page's own reading, when there is one): what is
+    # stored is at least as new as this count.
+    generation = _page_generation.get()
+    if generation is None:
+        generation = live_generation()
     if generation is None:
         return compute()
     cache = caches[settings.COURTINFO_PAGE_CACHE]
@@ -139,9 +147,13 @@ def cache_public_page(view):
             stored = _cache_call(cache.get, key)
             if stored is not None:
                 return _from_store(stored)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        token = _page_generation.set(generation)
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+        finally:
+            _page_generation.reset(token)
         if response.status_code != 200 or response.streaming:
             return response
         public_cache_headers(response)
