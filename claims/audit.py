@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from claims.citations import FoundCitation, citation_keys, find_citations
 
@@ -183,8 +183,8 @@ class ClaimFacts:
     anchored: bool
 
     @cached_property
-    def citations(self) -> list[FoundCitation]:
-        return find_citations(self.text)
+    def citations(self) -> tuple[FoundCitation, ...]:
+        return _citations_in(self.text)
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,36 @@ class Rule:
     finds: Callable[[ClaimFacts], str | None]
     advice: str
     weight: str = MINOR
+    # Whether it reads the claim's text and nothing else, so that what it finds in a text can be
+    # remembered: lists and the risk filter audit the same claims again on every request.
+    text_only: bool = True
+
+
+# Distinct claim texts whose findings are kept in memory; at a few kilobytes each, a few tens of
+# megabytes at most, and more than a national set of answers holds.
+_REMEMBERED_TEXTS = 16_384
+
+
+@lru_cache(maxsize=_REMEMBERED_TEXTS)
+def _citations_in(text: str) -> tuple[FoundCitation, ...]:
+    return tuple(find_citations(text))
+
+
+@lru_cache(maxsize=_REMEMBERED_TEXTS)
+def _text_findings(text: str) -> tuple[str | None, ...]:
+    """What each rule reading only the text finds in `text` (None for the other rules)."""
+    facts = ClaimFacts(
+        text=text,
+        citation_count=0,
+        cited=(),
+        verified_on=None,
+        review_due_on=None,
+        today=date.min,
+        stale_after_days=0,
+        is_claim=True,
+        anchored=False,
+    )
+    return tuple(rule.finds(facts) if rule.text_only else None for rule in RULES)
 
 
 def audit_claim(
@@ -226,8 +256,8 @@ def audit_claim(
         anchored=anchored,
     )
     tripped: list[tuple[Rule, str]] = []
-    for rule in RULES:
-        said = rule.finds(facts)
+    for rule, found in zip(RULES, _text_findings(text), strict=True):
+        said = found if rule.text_only else rule.finds(facts)
         if said:
             tripped.append((rule, f"{rule.kind}: {said}; {rule.advice}."))
     risk = _risk({rule.kind for rule, _ in tripped}, {rule.weight for rule, _ in tripped}, facts)
@@ -337,6 +367,7 @@ RULES: tuple[Rule, ...] = (
         _unbacked,
         "no cited source is that law, rule or case: cite it or correct it",
         ALWAYS,
+        text_only=False,
     ),
     Rule(
         HEDGE,
@@ -376,9 +407,14 @@ RULES: tuple[Rule, ...] = (
         "find the report or person meant and cite them, or cut it",
         UNSOURCED,
     ),
-    Rule(UNCITED, _uncited, "find a source that says this, or mark it as not a claim"),
+    Rule(
+        UNCITED,
+        _uncited,
+        "find a source that says this, or mark it as not a claim",
+        text_only=False,
+    ),
     Rule(ABSOLUTE, _words(_ABSOLUTE), "check that there really are no exceptions"),
     Rule(HEDGE, _soft_hedges, "find what the rule actually is and say it plainly"),
     Rule(VAGUE, _vague_words, "name who or what exactly, with a source, or cut it"),
-    Rule(STALE, _stale, "check it again against the current law"),
+    Rule(STALE, _stale, "check it again against the current law", text_only=False),
 )

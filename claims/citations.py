@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from eyecite import get_citations
 from eyecite.models import FullCaseCitation, FullLawCitation
@@ -72,12 +73,11 @@ def find_citations(text: str) -> list[FoundCitation]:
     return sorted(listed, key=lambda item: item.span)
 
 
-def citation_keys(text: str) -> set[str]:
+# A source's citation is matched against every claim that cites it: remembered per text.
+@lru_cache(maxsize=4096)
+def citation_keys(text: str) -> frozenset[str]:
     """Every form under which the citations in `text` can be matched: normalised and base."""
-    keys = set()
-    for item in find_citations(text):
-        keys.update((item.normalized, item.base))
-    return keys
+    return frozenset(key for item in find_citations(text) for key in (item.normalized, item.base))
 
 
 def _from_eyecite(text: str) -> list[FoundCitation]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.audit import KINDS, RULES, audit_claim
+from claims.audit import KINDS, RULES, ClaimFacts, audit_claim
 from claims.importer.parse import parse_document
 
 TODAY = date(2025, 6, 1)
@@ -433,3 +433,53 @@ def test_seed_advice_is_low(start):
     audits = _uncited_audits(SEED)
     (text,) = [text for text in audits if text.startswith(start)]
     assert audits[text].risk == "low"
+
+
+def _seed_claim_texts() -> list[str]:
+    document = parse_document(SEED.read_bytes(), name=SEED.name)
+    return [
+        text
+        for question in document.questions
+        for block in question.blocks
+        for text in block.claims
+    ]
+
+
+@pytest.mark.parametrize("rule", [rule for rule in RULES if rule.text_only], ids=lambda r: r.kind)
+def test_a_rule_remembered_by_text_reads_nothing_but_the_text(rule):
+    # Its findings are kept per text: the same text with every other fact changed must give
+    # the same finding, or remembering it would show another claim's result.
+    texts = [*_seed_claim_texts(), "Under 8 U.S.C. § 1357(g) it typically never applies."]
+    one = {"citation_count": 0, "cited": (), "verified_on": None, "review_due_on": None}
+    other = {
+        "citation_count": 3,
+        "cited": ("8 U.S.C. § 1357(g)",),
+        "verified_on": date(2020, 1, 1),
+        "review_due_on": date(2021, 1, 1),
+        "is_claim": False,
+        "anchored": True,
+        "stale_after_days": 1,
+    }
+    for text in texts:
+        first = rule.finds(
+            ClaimFacts(
+                text=text, today=TODAY, stale_after_days=180, is_claim=True, anchored=False, **one
+            )
+        )
+        second = rule.finds(ClaimFacts(text=text, today=date(2030, 1, 1), **other))
+        assert first == second, (rule.kind, text)
+
+
+def test_the_rules_not_remembered_are_those_reading_sources_and_dates():
+    assert {rule.kind for rule in RULES if not rule.text_only} == {"citation", "uncited", "stale"}
+
+
+def test_an_audit_is_the_same_asked_twice_with_other_facts():
+    text = "Under 8 U.S.C. § 1357(g) the sheriff typically never shares records."
+
+    cited = _audit(text, cited=["8 U.S.C. § 1357(g)"])
+    uncited = _audit(text, citation_count=0)
+
+    assert "citation" not in _kinds(cited)
+    assert {"citation", "uncited"} <= set(_kinds(uncited))
+    assert _audit(text, cited=["8 U.S.C. § 1357(g)"]) == cited
