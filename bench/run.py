@@ -310,11 +310,22 @@ CACHED = {
 }
 
 
+# Django's admin unconfigured over the same rows: the floor the site's admin pages are read against.
+STOCK_ANSWER_CHANGE = "floor: stock admin answer"
+STOCK_CLAIM_CHANGELIST = "floor: stock admin claims"
+# Each site admin page and the stock page it is read against.
+ADMIN_FLOORS = {
+    "admin answer change": STOCK_ANSWER_CHANGE,
+    "admin answer changelist": STOCK_CLAIM_CHANGELIST,
+    "admin claim changelist": STOCK_CLAIM_CHANGELIST,
+}
+
+
 def _pages(answer: Answer) -> list[tuple[str, str, bool]]:
     """(name, URL, as the reviewer) for every measured request."""
     from django.urls import reverse
 
-    from bench.urls import FLOOR_TEMPLATE_URL
+    from bench.urls import FLOOR_TEMPLATE_URL, STOCK_ADMIN_URL
 
     publication = answer.live_publication
     slugs = [publication.jurisdiction.slug, publication.question_slug]
@@ -337,8 +348,10 @@ def _pages(answer: Answer) -> list[tuple[str, str, bool]]:
             False,
         ),
         ("admin answer change", reverse("admin:courtinfo_answer_change", args=[answer.pk]), True),
+        (STOCK_ANSWER_CHANGE, f"{STOCK_ADMIN_URL}courtinfo/answer/{answer.pk}/change/", True),
         ("admin answer changelist", reverse("admin:courtinfo_answer_changelist"), True),
         ("admin claim changelist", reverse("admin:claims_claim_changelist"), True),
+        (STOCK_CLAIM_CHANGELIST, f"{STOCK_ADMIN_URL}claims/claim/", True),
     ]
 
 
@@ -566,6 +579,13 @@ def render_table(rows: list[Row], info: dict, previous: dict | None = None) -> s
             for row in rows
             if row.claims_per_s is not None
         ),
+    ]
+    by_name = {row.name: row for row in rows}
+    lines += [
+        f"{name}: {by_name[name].median_ms / by_name[stock].median_ms:.1f}× {stock} "
+        f"(Django's admin, unconfigured, over the same rows)."
+        for name, stock in ADMIN_FLOORS.items()
+        if name in by_name and stock in by_name
     ]
     if "history" in info:
         lines.append(

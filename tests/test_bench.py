@@ -45,8 +45,10 @@ PAGES = [
     "sitemap",
     "sitemap section",
     "admin answer change",
+    "floor: stock admin answer",
     "admin answer changelist",
     "admin claim changelist",
+    "floor: stock admin claims",
 ]
 REQUESTS = [
     "floor: bare view",
@@ -137,6 +139,16 @@ def test_quick_run_counts_queries_of_pages_but_none_for_the_floor(quick_run):
     queries = {row["name"]: row["queries"] for row in numbers["rows"]}
     assert queries["floor: bare view"] == 0
     assert all(queries[name] > 0 for name in REQUESTS[2:] + OPERATIONS), queries
+
+
+def test_quick_run_reads_the_admin_pages_against_djangos_own_admin(quick_run):
+    stdout, numbers = quick_run
+    median = {row["name"]: row["median_ms"] for row in numbers["rows"]}
+    for page, stock in [
+        ("admin answer change", "floor: stock admin answer"),
+        ("admin claim changelist", "floor: stock admin claims"),
+    ]:
+        assert f"{page}: {median[page] / median[stock]:.1f}× {stock} " in stdout
 
 
 def test_quick_run_reports_its_setup(quick_run):
