@@ -268,7 +268,7 @@ _COUNT_CITED_SOURCES = f"""
     WHERE publication_id IN ({_LIVE_PUBLICATIONS})
 """  # noqa: S608
 _CITED_SOURCES = f"""
-    SELECT listing.id, listing.details, counted.answer_count
+    SELECT listing.id, listing.details, counted.answer_count, COUNT(*) OVER () AS total
     FROM (
         SELECT source_id, COUNT(*) AS answer_count, MAX(publication_id) AS latest
         FROM courtinfo_publicationsource
@@ -313,8 +313,13 @@ class CitedSources:
             return cursor.fetchone()[0]
 
     def __getitem__(self, page: slice) -> list[CitedSource]:
-        rows = PublicationSource.objects.raw(_CITED_SOURCES, [page.stop - page.start, page.start])
-        return [CitedSource(source=row.details, answer_count=row.answer_count) for row in rows]
+        return self.counted_rows(page.start, page.stop)[0]
+
+    def counted_rows(self, bottom: int, top: int) -> tuple[list[CitedSource], int | None]:
+        """The sources bottom..top and, read in the same query, how many there are in all."""
+        rows = list(PublicationSource.objects.raw(_CITED_SOURCES, [top - bottom, bottom]))
+        sources = [CitedSource(source=row.details, answer_count=row.answer_count) for row in rows]
+        return sources, rows[0].total if rows else None
 
 
 def cited_source(source_id: int) -> CitedSource | None:

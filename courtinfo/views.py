@@ -21,6 +21,7 @@ from courtinfo.caching import public_cache_headers, set_last_modified
 from courtinfo.diff import diff_payloads
 from courtinfo.filters import PublicationFilter, TopicFilter
 from courtinfo.models import Publication
+from courtinfo.paging import CountingPaginator
 
 SEARCH_PAGE_SIZE = 20
 TOPIC_PAGE_SIZE = 100
@@ -258,7 +259,7 @@ class SearchView(PublicPage):
                 results = base.filter(
                     Q(pk__in=results.values("pk")) | Q(answer_id__in=in_language)
                 ).order_by("-published_at", "id")
-        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = CountingPaginator(results, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
         shown = list(page.object_list)
         snippets = fulltext.snippets(shown, parsed)
         cited = fulltext.cited(shown, parsed)
@@ -324,7 +325,7 @@ class SourcesView(PublicPage):
     template_name = "public/sources.html"
 
     def get_context_data(self, **kwargs):
-        page = _page(Paginator(selectors.CitedSources(), SOURCES_PAGE_SIZE), self.request)
+        page = _page(CountingPaginator(selectors.CitedSources(), SOURCES_PAGE_SIZE), self.request)
         selectors.attach_citing_claims(page.object_list, limit=CLAIMS_PER_SOURCE)
         return super().get_context_data(
             uses=page.object_list, page_obj=page, claims_shown=CLAIMS_PER_SOURCE, **kwargs
