@@ -66,8 +66,9 @@ def store_revision(objects: Iterable[models.Model], *, user, comment: str) -> Re
     them: prefetch them, or give them as prefetched, or each costs a query.
 
     Every object must be a row of the database as it is in memory (reversion would leave out
-    one that is not in the database at all): the importer has just written or locked each.
-    Returns the revision, or None when there was nothing to store.
+    one that is not in the database at all): the importer has just written or locked each. It
+    opens no transaction of its own (the revision and its versions are two statements): call it
+    in one, as the import's. Returns the revision, or None when there was nothing to store.
     """
     if is_active():
         raise RevisionManagementError(
