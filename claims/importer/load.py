@@ -5,12 +5,11 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
-from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When, prefetch_related_objects
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,6 +24,7 @@ from claims.importer.parse import (
     make_compare_key,
     parse_document,
 )
+from claims.importer.revision import given_as_prefetched, store_revision
 from claims.models import Citation, Claim, Review
 from courtinfo.jurisdictions import (
     find_jurisdiction,
@@ -517,10 +517,12 @@ class _Loader:
             else:
                 new.append((item, self._new_question(item)))
         self._save_questions(updates)
-        added = self._update_answers(updates, now, report)
-        answers = self._create(new, added, report)
+        written = self._update_answers(updates, now, report)
+        kept = [claim for _answer, claims in written for claim in claims if claim.pk is not None]
+        added = [claim for _answer, claims in written for claim in claims if claim.pk is None]
+        written += self._create(new, added, report)
         report.questions_updated += len(updates)
-        self._record([update.answer.pk for update in updates] + [answer.pk for answer in answers])
+        self._record(written, kept)
 
     def _rewrite_question(self, update: _Update, now) -> None:
         question = update.answer.question
@@ -544,9 +546,12 @@ class _Loader:
             _QUESTION_FIELDS,
         )
 
-    def _update_answers(self, updates: list[_Update], now, report: LoadReport) -> list[Claim]:
-        """Rewrite the answers and their claims, matched by position; returns the claims to add."""
-        answers, changed, surplus, added = [], [], [], []
+    def _update_answers(
+        self, updates: list[_Update], now, report: LoadReport
+    ) -> list[tuple[Answer, list[Claim]]]:
+        """Rewrite the answers and their claims, matched by position; returns each answer with
+        the claims it has now, those it gains not saved yet."""
+        answers, changed, surplus, written = [], [], [], []
         for update in updates:
             answer, claims, wanted = update.answer, update.claims, _claims_of(update.parsed)
             answer.blocks = _blocks_of(update.parsed)
@@ -563,18 +568,19 @@ class _Loader:
                 claim.updated_at = now
                 changed.append(claim)
             surplus.extend(claim.pk for claim in claims[len(wanted) :])
-            added.extend(
+            added = [
                 self._new_claim(answer, position, block, text)
                 for position, (block, text) in enumerate(wanted)
                 if position >= len(claims)
-            )
+            ]
+            written.append((answer, claims[: len(wanted)] + added))
         Answer.objects.bulk_update(answers, _ANSWER_FIELDS)
         Claim.objects.bulk_update(changed, _CLAIM_FIELDS)
         if surplus:
             Claim.objects.filter(pk__in=surplus).delete()
         report.claims_updated += len(changed)
         report.claims_deleted += len(surplus)
-        return added
+        return written
 
     def _new_question(self, parsed: ParsedQuestion) -> Question:
         return Question(
@@ -590,9 +596,11 @@ class _Loader:
 
     def _create(
         self, new: list[tuple[ParsedQuestion, Question]], claims: list[Claim], report: LoadReport
-    ) -> list[Answer]:
-        """Insert the new questions, their answers, their claims and `claims`; the new answers."""
+    ) -> list[tuple[Answer, list[Claim]]]:
+        """Insert the new questions, their answers, their claims and `claims`; returns each new
+        answer with its claims."""
         claims = list(claims)
+        created: list[tuple[Answer, list[Claim]]] = []
         questions = Question.objects.bulk_create(question for _parsed, question in new)
         answers = Answer.objects.bulk_create(
             Answer(
@@ -604,40 +612,55 @@ class _Loader:
             for (parsed, _unsaved), question in zip(new, questions, strict=True)
         )
         for (parsed, _question), answer in zip(new, answers, strict=True):
-            claims.extend(
+            own = [
                 self._new_claim(answer, position, block, text)
                 for position, (block, text) in enumerate(_claims_of(parsed))
-            )
+            ]
+            created.append((answer, own))
+            claims.extend(own)
         Claim.objects.bulk_create(claims)
         report.questions_created += len(answers)
         report.claims_created += len(claims)
-        return answers
+        return created
 
-    def _record(self, answer_ids: list[int]) -> None:
-        """One revision of the document: each question and answer written, with its claims."""
-        # Read back as written, with the claims and citations reversion follows, in three queries.
-        answers = (
-            Answer.objects.filter(pk__in=answer_ids)
-            .select_related("question")
-            .prefetch_related("claims__citations")
-            .order_by("question__position", "pk")
+    def _record(self, written: list[tuple[Answer, list[Claim]]], kept: list[Claim]) -> None:
+        """One revision of the document: each question and answer written, with its claims.
+
+        The revision is made of the rows as this transaction holds them in memory, not read
+        back: the database changes none of what is stored of them (no column of theirs has a
+        database default or a trigger that writes it; the answer's blocks keep their keys in
+        the order jsonb gives them, "kind" then "number").
+        """
+        for answer, claims in written:
+            # The order answer.claims reads them in (Claim.Meta.ordering), ties by id.
+            claims.sort(key=lambda claim: (claim.position, claim.pk))
+            given_as_prefetched(answer, "claims", claims)
+        # A claim made here has no citations. One the import kept had none when its answer was
+        # locked, but one may have been added before the claim's own lock: read them.
+        kept_ids = {claim.pk for claim in kept}
+        for _answer, claims in written:
+            for claim in claims:
+                if claim.pk not in kept_ids:
+                    given_as_prefetched(claim, "citations", [])
+        if kept:
+            citations = Citation.objects.select_related("source")
+            prefetch_related_objects(kept, Prefetch("citations", queryset=citations))
+        written.sort(key=lambda item: (item[0].question.position, item[0].pk))
+        store_revision(
+            (obj for answer, _claims in written for obj in (answer.question, answer)),
+            user=self.user,
+            comment=f"Imported from {self.source_file}",
         )
-        # The file's transaction already wraps every write, so no savepoint for the revision.
-        with reversion.create_revision(manage_manually=True, atomic=False):
-            reversion.set_comment(f"Imported from {self.source_file}")
-            reversion.set_user(self.user)
-            for answer in answers:
-                reversion.add_to_revision(answer.question)
-                reversion.add_to_revision(answer)
 
     def _new_claim(self, answer: Answer, position: int, block: int, text: str) -> Claim:
+        # By id: bulk_create needs no related objects, and setting one costs a router check.
         return Claim(
-            answer=answer,
+            answer_id=answer.pk,
             text=text,
             position=position,
             block=block,
-            author=self.user,
-            updated_by=self.user,
+            author_id=self.user.pk,
+            updated_by_id=self.user.pk,
         )
 
     def _slug(self, parsed: ParsedQuestion, *, pk: int | None) -> str:
