@@ -280,15 +280,21 @@ _CITED_SOURCES = f"""
     ORDER BY LOWER(listing.title), listing.source_id
     LIMIT %s OFFSET %s
 """  # noqa: S608
-_LATEST_CITING = f"""
+# The `limit` latest live publications citing one source: read backwards along the
+# (source, publication) index, each checked live by the answers' unique index, so a source cited
+# by every answer costs as little as one cited once. One per source shown, joined by UNION ALL
+# (each wrapped, as SQLite takes no LIMIT on a part of a compound query).
+_LATEST_CITING_ONE = """
     SELECT publication_id FROM (
-        SELECT publication_id,
-            ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY publication_id DESC) AS recency
-        FROM courtinfo_publicationsource
-        WHERE source_id IN ({{sources}}) AND publication_id IN ({_LIVE_PUBLICATIONS})
-    ) AS listing
-    WHERE recency <= %s
-"""  # noqa: S608
+        SELECT listing.publication_id FROM courtinfo_publicationsource AS listing
+        WHERE listing.source_id = %s AND EXISTS (
+            SELECT 1 FROM courtinfo_answer
+            WHERE courtinfo_answer.live_publication_id = listing.publication_id
+        )
+        ORDER BY listing.publication_id DESC
+        LIMIT %s
+    ) AS latest
+"""
 _CITING_PUBLICATIONS = """
     SELECT publication.id, publication.question_slug, publication.question_text,
         publication.payload, jurisdiction.slug AS jurisdiction_slug
@@ -387,8 +393,8 @@ def _citing_publications(source_ids: list, publication_ids, limit: int | None):
     if publication_ids is None:
         if not source_ids:
             return []
-        publications = _LATEST_CITING.format(sources=_placeholders(source_ids))
-        params = [*source_ids, limit]
+        publications = " UNION ALL ".join([_LATEST_CITING_ONE] * len(source_ids))
+        params = [value for source_id in source_ids for value in (source_id, limit)]
     else:
         params = list(publication_ids)
         if not params:

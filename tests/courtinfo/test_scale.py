@@ -135,6 +135,25 @@ def test_sources_page_shows_the_latest_claims_and_decodes_their_payloads_only(cl
     assert "Cited in 6 published answers" in html
 
 
+def test_each_source_shows_its_own_latest_live_claims(client, monkeypatch):
+    monkeypatch.setattr(views, "CLAIMS_PER_SOURCE", 2)
+    manual, statute = SourceFactory(title="A Clerk Manual"), SourceFactory(title="B Statute")
+    for n, cites in enumerate([[manual], [statute], [manual, statute], [manual], [statute]]):
+        PublicationFactory(
+            answer=AnswerFactory(question=QuestionFactory(text=f"Question {n}?", position=n)),
+            blocks=[("paragraph", None, [(f"Claim number {n}.", cites)])],
+        )
+    newest = PublicationFactory(blocks=[("paragraph", None, [("Claim number 9.", [manual])])])
+    withdraw_as_the_workflow_would(newest, reason="Repealed.")
+
+    html = client.get("/sources/").content.decode()
+
+    manual_part, statute_part = html.split("B Statute", 1)
+    # The two latest live answers citing each, never the withdrawn one.
+    assert re.findall(r"Claim number (\d)", manual_part) == ["2", "3"]
+    assert re.findall(r"Claim number (\d)", statute_part) == ["2", "4"]
+
+
 def test_compare_is_paginated_by_jurisdiction_name(client, monkeypatch):
     monkeypatch.setattr(views, "COMPARE_PAGE_SIZE", 2)
     for code in CODES:
