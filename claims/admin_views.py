@@ -24,13 +24,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from claims import desks, workflow
+from claims import desks, recover, workflow
 from claims.audit import HIGH, LOW, MEDIUM, RISKS, Audit
 from claims.models import Source
 from claims.risk import ranked_by_risk
@@ -259,6 +260,8 @@ class EditorialAdmin(VersionAdmin):
 
     history_latest_first = True
     object_history_template = "admin/editorial/object_history.html"
+    recover_list_template = "admin/editorial/recover_list.html"
+    recover_list_per_page = recover.PAGE_SIZE
     formfield_overrides = BOUNDED_CHOICES
     guard_stale_forms = False
     diff_labels: dict[str, str] = {}
@@ -566,12 +569,39 @@ class EditorialAdmin(VersionAdmin):
             },
         )
 
+    def recoverlist_view(self, request, extra_context=None):
+        # reversion's list reads every version of the model (Version.objects.get_deleted): this
+        # one reads a page of the deletions the database recorded, by index (claims.recover).
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        before = recover.posted_id(request.GET.get(recover.OLDER_VAR))
+        page = recover.deleted_page(self.model, before, self.recover_list_per_page)
+        opts = self.opts
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "module_name": capfirst(opts.verbose_name),
+            "title": _("Recover deleted %(name)s") % {"name": opts.verbose_name_plural},
+            "deleted": page.versions,
+            "older_url": f"?{recover.OLDER_VAR}={page.older}" if page.older else None,
+            "newest_url": request.path if before is not None else None,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request,
+            self.recover_list_template or self._reversion_get_template_list("recover_list.html"),
+            context,
+        )
+
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        version = get_object_or_404(
-            Version.objects.get_deleted(self.model).select_related("revision"), pk=version_id
-        )
+        # Only the newest version of an object that does not exist: never saved over a row.
+        version = recover.recoverable_version(self.model, version_id)
+        if version is None:
+            raise Http404
         if request.method == "POST":
             try:
                 with transaction.atomic(), self.create_revision(request):

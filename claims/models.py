@@ -2,6 +2,7 @@
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -338,3 +339,30 @@ class DueForReview(Publication):
         proxy = True
         verbose_name = _("publication due for re-review")
         verbose_name_plural = _("publications due for re-review")
+
+
+class Deletion(models.Model):
+    """An object with a history that was deleted, however it was: the recover lists read these.
+
+    Written by database triggers after each delete from a versioned model's table (migration
+    0012), so a delete from the admin, the workflow, the importer, a cascade or the shell is
+    recorded alike. One row per object, moved to the newest place when the object is deleted
+    again; a row stays when the object is recovered, and the lists leave out objects that exist.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # As reversion stores it (Version.object_id): the primary key as text.
+    object_id = models.CharField(max_length=191)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="deletion_once_per_object"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "id"], name="deletion_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

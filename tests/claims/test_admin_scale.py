@@ -1,15 +1,19 @@
-"""The admin at national scale: lists that do not count every row, history found by index."""
+"""The admin at national scale: lists that do not count every row, history and deletions found by
+index."""
 
 import pytest
+import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from reversion.models import Version
+from django.utils import timezone
+from reversion.models import Revision, Version
 
-from claims import admin_paginator
+from claims import admin_paginator, recover
 from claims.admin import ClaimAdmin
 from claims.admin_content import AnswerAdmin, claims_stored_alone
 from claims.admin_paginator import EstimatedCountPaginator
-from claims.models import Claim
+from claims.models import Citation, Claim, Deletion
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +123,93 @@ def test_the_answer_page_costs_the_same_queries_whatever_its_claims(client, supe
     client.force_login(superuser)
 
     assert _answer_page_queries(client, 1) == _answer_page_queries(client, 12)
+
+
+def _deleted_claims(count: int) -> list[str]:
+    claims = ClaimFactory.create_batch(count)
+    for claim in claims:
+        with reversion.create_revision():
+            reversion.add_to_revision(claim)
+    ids = [str(claim.pk) for claim in claims]
+    Claim.objects.filter(pk__in=ids).delete()
+    return ids
+
+
+def _a_long_history(rows: int = 3000) -> None:
+    """Versions of many other claims, and deletions of other models, analysed: plans as at scale.
+
+    On a few rows the planner may read a model's every version, or every deletion, as cheaply as
+    the few it needs; with these it weighs the indexes as a large history would have it.
+    """
+    claim_type = ContentType.objects.get_for_model(Claim)
+    revision = Revision.objects.create(date_created=timezone.now())
+    Version.objects.bulk_create(
+        Version(
+            revision=revision,
+            content_type=claim_type,
+            object_id=str(10**9 + n),
+            db="default",
+            format="json",
+            serialized_data="[]",
+            object_repr="",
+        )
+        for n in range(rows)
+    )
+    citation_type = ContentType.objects.get_for_model(Citation)
+    Deletion.objects.bulk_create(
+        Deletion(content_type=citation_type, object_id=str(10**9 + n)) for n in range(rows)
+    )
+    _analyze("reversion_version")
+    _analyze("claims_deletion")
+
+
+def _conditions(plan: str, table: str) -> list[str]:
+    """The index condition of each scan of `table` in the plan ("" for a scan without one)."""
+    lines = [line.strip() for line in plan.splitlines()]
+    found = []
+    for at, line in enumerate(lines):
+        if "Scan" in line and f" on {table} " in f"{line} ":
+            following = lines[at + 1 : at + 3]
+            found.append(next((c for c in following if c.startswith("Index Cond:")), ""))
+    return found
+
+
+@needs_postgresql
+def test_postgresql_lists_deleted_objects_by_index():
+    ids = _deleted_claims(3)
+    _a_long_history()
+    newest, middle, oldest = recover.recorded(Claim, None).values_list("pk", flat=True)
+    window = recover.PAGE_SIZE * recover.WINDOW_PER_ROW
+
+    edges = [
+        _plan(recover.recorded(Claim, before).values("pk")[window - 1 : window + 1])
+        for before in (None, middle)
+    ]
+    pages = [
+        _plan(recover.deleted_rows(Claim, before, down_to).values_list("pk", "latest")[:101])
+        for before, down_to in [(None, None), (newest, None), (newest, oldest)]
+    ]
+
+    for plan in edges + pages:
+        assert "Seq Scan" not in plan, plan
+        # The deletions of one model, newest first, read from the index that holds them so.
+        [deletions] = _conditions(plan, "claims_deletion")
+        assert "content_type_id =" in deletions, plan
+    for plan in pages:
+        # Each listed object's versions found by its id, never by reading a model's versions.
+        versions = _conditions(plan, "reversion_version")
+        assert versions and all("object_id" in c for c in versions), plan
+    assert recover.deleted_page(Claim).versions[0].object_id == ids[-1]
+
+
+@needs_postgresql
+def test_postgresql_checks_a_version_to_recover_by_index():
+    [object_id] = _deleted_claims(1)
+    _a_long_history()
+    version = Version.objects.get_for_object_reference(Claim, object_id).get()
+    newer = Version.objects.get_for_model(Claim).filter(object_id=object_id, pk__gt=version.pk)
+    plan = _plan(newer)
+
+    assert "Seq Scan" not in plan and "object_id" in _conditions(plan, "reversion_version")[0]
+    assert "Seq Scan" not in _plan(Claim._base_manager.filter(pk=object_id))
+    assert recover.recoverable_version(Claim, str(version.pk)) == version
