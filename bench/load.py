@@ -2,6 +2,7 @@
 
     DATABASE_URL=… python -m bench.load populate [--states 51]
     python -m bench.load run --base http://127.0.0.1:8000 [--seconds 30] [--clients 8]
+        [--no-newsroom]
 
 `populate` imports the seed document renamed for each state (the national corpus: 51 documents,
 1,020 answers) into the database DATABASE_URL names and takes every answer through the workflow
@@ -9,6 +10,7 @@ to publication. `run` sends GET requests for public pages from `--clients` threa
 time, while one more thread plays the newsroom: it corrects a claim, has it verified, approved and
 published again, over and over, through the same workflow calls the admin makes (in this process,
 against the same database). It prints requests per second, p50/p99 latency and the error count.
+With `--no-newsroom` nothing is published meanwhile, so the page cache keeps what it rendered.
 Only loopback addresses are accepted as targets.
 """
 
@@ -171,7 +173,7 @@ def _newsroom(deadline: float, done: list, errors: list) -> None:
             errors.append(f"newsroom: {type(error).__name__}: {error}")
 
 
-def run(base: str, seconds: float, clients: int) -> int:
+def run(base: str, seconds: float, clients: int, *, newsroom: bool = True) -> int:
     host = urlsplit(base).hostname or ""
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
         raise SystemExit("bench.load sends traffic to loopback addresses only.")
@@ -185,7 +187,8 @@ def run(base: str, seconds: float, clients: int) -> int:
         threading.Thread(target=_client, args=(base, paths, deadline, i, latencies[i], errors))
         for i in range(clients)
     ]
-    threads.append(threading.Thread(target=_newsroom, args=(deadline, published, errors)))
+    if newsroom:
+        threads.append(threading.Thread(target=_newsroom, args=(deadline, published, errors)))
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -217,11 +220,17 @@ def main() -> int:
     load.add_argument("--base", default="http://127.0.0.1:8000")
     load.add_argument("--seconds", type=float, default=30)
     load.add_argument("--clients", type=int, default=8)
+    load.add_argument(
+        "--no-newsroom",
+        dest="newsroom",
+        action="store_false",
+        help="publish nothing meanwhile: what the page cache serves while what is live holds",
+    )
     options = parser.parse_args()
     if options.command == "populate":
         populate(options.states)
         return 0
-    return run(options.base, options.seconds, options.clients)
+    return run(options.base, options.seconds, options.clients, newsroom=options.newsroom)
 
 
 if __name__ == "__main__":
