@@ -254,3 +254,36 @@ def test_language_versions_name_the_addresses_translate_url_gives(path):
         request.resolver_match = resolve(request.path_info)
         for code in ("en", "es"):
             assert _in_language(request, code) == translate_url(request.get_full_path(), code)
+
+
+def _site_links(page) -> list[str]:
+    header = page.xpath(
+        "//header[@class='site-header']//a[not(ancestor::nav[@class='languages'])]/@href"
+    )
+    footer = page.xpath("//footer[@class='site-footer']//a/@href")
+    return header + footer
+
+
+def test_the_header_and_footer_link_within_the_readers_language(client):
+    # The links are reversed once per language and kept: each language keeps its own.
+    _english_response, english = _page(client, "/sources/")
+    _spanish_response, spanish = _page(client, "/es/sources/")
+    _again_response, again = _page(client, "/sources/")
+
+    assert _site_links(english) == [
+        "/",
+        "/",
+        "/search/",
+        "/sources/",
+        "/feed/",
+        "/api/answers/",
+    ]
+    assert _site_links(spanish) == [
+        "/es/",
+        "/es/",
+        "/es/search/",
+        "/es/sources/",
+        "/es/feed/",
+        "/es/api/answers/",
+    ]
+    assert _site_links(again) == _site_links(english)
