@@ -198,11 +198,10 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
         "updated_at",
         "seen",
     ]
+    # The list shows no person: who submitted and approved is the change page's trail.
     list_select_related = [
         "question__jurisdiction",
         "question__topic",
-        "submitted_by",
-        "approved_by",
         "live_publication",
     ]
     list_filter = [

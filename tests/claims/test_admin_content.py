@@ -519,6 +519,25 @@ def test_answer_and_question_lists_queries_do_not_grow_with_rows(client, superus
     assert large == small
 
 
+def test_the_answer_list_reads_the_same_queries_for_answers_people_moved(
+    client, superuser, editor, reviewer, publisher
+):
+    # Answers submitted, approved and published by people, in review and live: whatever the
+    # rows hold, the list reads no person, claim or publication one row at a time.
+    client.force_login(superuser)
+    url = reverse("admin:courtinfo_answer_changelist")
+    for make in (in_review, lambda e: approved(e, reviewer)):
+        make(editor)
+    published(editor, reviewer, publisher)
+    small = _changelist_queries(client, url)
+    for _ in range(4):
+        in_review(editor)
+        approved(editor, reviewer)
+        published(editor, reviewer, publisher)
+
+    assert _changelist_queries(client, url) == small
+
+
 def test_dashboard_queries_are_bounded(client, editor, reviewer, django_assert_max_num_queries):
     for _ in range(3):
         in_review(editor)
