@@ -159,10 +159,10 @@ class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
         "updated_at",
         "seen",
     ]
+    # Who wrote a claim is its change page's; the list shows who verified it.
     list_select_related = [
         "answer__question__jurisdiction",
         "answer__live_publication",
-        "author",
         "verified_by",
     ]
     list_filter = [
