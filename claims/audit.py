@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
-from claims.citations import FoundCitation, citation_keys, find_citations
+from claims.citations import REMEMBERED_TEXTS, FoundCitation, citation_keys, citations_in
 
 HEDGE = "hedge"
 UNCITED = "uncited"
@@ -184,7 +184,7 @@ class ClaimFacts:
 
     @cached_property
     def citations(self) -> tuple[FoundCitation, ...]:
-        return _citations_in(self.text)
+        return citations_in(self.text)
 
 
 @dataclass(frozen=True)
@@ -199,17 +199,8 @@ class Rule:
     text_only: bool = True
 
 
-# Distinct claim texts whose findings are kept in memory; at a few kilobytes each, a few tens of
-# megabytes at most, and more than a national set of answers holds.
-_REMEMBERED_TEXTS = 16_384
-
-
-@lru_cache(maxsize=_REMEMBERED_TEXTS)
-def _citations_in(text: str) -> tuple[FoundCitation, ...]:
-    return tuple(find_citations(text))
-
-
-@lru_cache(maxsize=_REMEMBERED_TEXTS)
+# Distinct claim texts whose findings are kept in memory, as their citations are.
+@lru_cache(maxsize=REMEMBERED_TEXTS)
 def _text_findings(text: str) -> tuple[str | None, ...]:
     """What each rule reading only the text finds in `text` (None for the other rules)."""
     facts = ClaimFacts(

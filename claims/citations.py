@@ -73,11 +73,21 @@ def find_citations(text: str) -> list[FoundCitation]:
     return sorted(listed, key=lambda item: item.span)
 
 
-# A source's citation is matched against every claim that cites it: remembered per text.
-@lru_cache(maxsize=4096)
+# Lists and the risk filter audit the same claims, and the sources they cite, on every request:
+# what a text cites is remembered per text. A few kilobytes a text at most, and more texts than a
+# national set of answers holds.
+REMEMBERED_TEXTS = 16_384
+
+
+@lru_cache(maxsize=REMEMBERED_TEXTS)
+def citations_in(text: str) -> tuple[FoundCitation, ...]:
+    """`find_citations(text)`, remembered."""
+    return tuple(find_citations(text))
+
+
 def citation_keys(text: str) -> frozenset[str]:
     """Every form under which the citations in `text` can be matched: normalised and base."""
-    return frozenset(key for item in find_citations(text) for key in (item.normalized, item.base))
+    return frozenset(key for item in citations_in(text) for key in (item.normalized, item.base))
 
 
 def _from_eyecite(text: str) -> list[FoundCitation]:
