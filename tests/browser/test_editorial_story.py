@@ -1,6 +1,5 @@
 """The whole editorial story, clicked through the admin by three people, ends on the public page."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -8,9 +7,9 @@ from reversion.models import Revision
 
 from claims.models import Claim
 from courtinfo.models import Answer
+from tests.browser.admin_steps import expect_message, log_in
 from tests.factories import SourceFactory, UserFactory
 
-PASSWORD = "correct horse battery staple"
 DOCUMENT = Path(__file__).parent.parent / "fixtures" / "missouri_short.txt"
 EDITED = "It bans sanctuary policies in every political subdivision of Missouri."
 
@@ -18,20 +17,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-
-
-def expect_message(page, pattern: str) -> None:
-    text = page.inner_text("ul.messagelist")
-    assert re.search(pattern, text, re.IGNORECASE), text
 
 
 def test_editorial_story_from_import_to_public_page(page, live_server):

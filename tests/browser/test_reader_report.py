@@ -2,7 +2,6 @@
 
 import importlib
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from django.db import DEFAULT_DB_ALIAS
 from claims.models import Claim
 from claims.workflow import approve_answer, publish_answer, submit_answer, verify_claim
 from courtinfo.models import Answer, ProblemReport
+from tests.browser.admin_steps import expect_message, log_in
 from tests.browser.test_public_reading import AXE, PHONE, _serious_violations
 from tests.factories import AnswerFactory, CitationFactory, ClaimFactory, UserFactory
 
-PASSWORD = "correct horse battery staple"
 WRONG = "Courts keep records for ten years."
 RIGHT = "Courts keep records for five years."
 OTHER = "Anyone may ask to see them."
@@ -38,20 +37,6 @@ def axe_path() -> Path:
             pytest.fail(f"{AXE} is missing; `make install` runs npm ci to install axe-core.")
         pytest.skip(f"{AXE} is missing (run `npm ci`); accessibility check skipped.")
     return AXE
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-
-
-def expect_message(page, pattern: str) -> None:
-    text = page.inner_text("ul.messagelist")
-    assert re.search(pattern, text, re.IGNORECASE), text
 
 
 def _published_answer() -> Answer:
