@@ -6,9 +6,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.json import KT
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from courtinfo.addresses import address
 from courtinfo.editing import EditConflict, workflow_is_writing
 
 
@@ -41,7 +41,7 @@ class Jurisdiction(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("public:jurisdiction", args=[self.slug])
+        return address("public:jurisdiction", self.slug)
 
     def natural_key(self) -> tuple[str]:
         # Exports name jurisdictions by code: every database makes its own rows in a migration.
@@ -196,7 +196,7 @@ class Question(EditedModel):
         return self.text
 
     def get_absolute_url(self) -> str:
-        return reverse("public:question", args=[self.jurisdiction.slug, self.slug])
+        return address("public:question", self.jurisdiction.slug, self.slug)
 
 
 class BlockKind(models.TextChoices):
@@ -497,7 +497,7 @@ class Publication(WriteOnceModel):
         return f"{self.question_text} (v{self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("public:question", args=[self.jurisdiction.slug, self.question_slug])
+        return address("public:question", self.jurisdiction.slug, self.question_slug)
 
 
 class PublicationSource(models.Model):

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
+from courtinfo.addresses import address
 from courtinfo.models import Answer, Jurisdiction, Publication, PublicationSource
 
 # Columns a list needs; the payload and the search text stay in the database.
@@ -365,9 +365,7 @@ def attach_citing_claims(entries: list[CitedSource], *, publication_ids=None, li
     wanted = {entry.source["id"]: entry for entry in entries}
     for publication in _citing_publications(list(wanted), publication_ids, limit):
         payload = publication.payload
-        url = reverse(
-            "public:question", args=[publication.jurisdiction_slug, publication.question_slug]
-        )
+        url = address("public:question", publication.jurisdiction_slug, publication.question_slug)
         jurisdiction = (payload.get("jurisdiction") or {}).get("name", "")
         for block in payload.get("blocks") or []:
             for claim in block.get("claims") or []:

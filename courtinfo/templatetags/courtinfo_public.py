@@ -9,13 +9,15 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, translate_url
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, override
+
+from courtinfo.addresses import address
 
 register = template.Library()
 
@@ -150,18 +152,13 @@ def claim_spans(claims: list[ClaimView]) -> SafeString:
 
 
 def question_url(payload: dict[str, Any]) -> str:
-    return reverse(
-        "public:question",
-        args=[payload["jurisdiction"]["slug"], payload["question"]["slug"]],
-    )
+    return payload_url(payload)
 
 
 @register.simple_tag
 def payload_url(payload: dict[str, Any], name: str = "question") -> str:
     """The public address of a payload's question ("question") or of its history ("history")."""
-    return reverse(
-        f"public:{name}", args=[payload["jurisdiction"]["slug"], payload["question"]["slug"]]
-    )
+    return address(f"public:{name}", payload["jurisdiction"]["slug"], payload["question"]["slug"])
 
 
 def json_ld_data(payload: dict[str, Any], *, url: str) -> dict[str, Any]:
@@ -250,7 +247,7 @@ def _in_language(request, code: str) -> str:
         return translate_url(request.get_full_path(), code)
     with override(code):
         try:
-            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            path = address(match.view_name, *match.args, **match.kwargs)
         except NoReverseMatch:
             return translate_url(request.get_full_path(), code)
     query = request.META.get("QUERY_STRING", "")
