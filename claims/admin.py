@@ -42,6 +42,7 @@ from claims.admin_views import (
     QueueOrderingMixin,
     ReadOnlyAdmin,
     RiskFilter,
+    ShownColumnsMixin,
     StatusColumn,
     admin_url,
     lock_row,
@@ -53,7 +54,7 @@ from claims.admin_views import (
     when_shown,
 )
 from claims.models import Citation, Claim, Review, Source
-from claims.risk import claim_audit
+from claims.risk import citations_by_claim, claim_audit
 from courtinfo.models import Answer, BlockKind
 
 VERDICTS = {
@@ -144,7 +145,7 @@ VERIFICATION_FIELDS = ["author", "verified_by", "verified_at", "note", "updated_
 
 
 @admin.register(Claim)
-class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
+class ClaimAdmin(ShownColumnsMixin, QueueOrderingMixin, EditorialAdmin):
     # A national list: no count of the whole table beside the filtered one, and an estimate for
     # an unfiltered list of a large table (claims.admin_paginator).
     show_full_result_count = False
@@ -165,6 +166,18 @@ class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
         "answer__live_publication",
         "verified_by",
     ]
+    # What the columns read (the risk, the `seen` field and links included); the citations
+    # come whole from the prefetch.
+    list_only = (
+        "text",
+        "status",
+        "verified_at",
+        "updated_at",
+        "answer__question__text",
+        "answer__question__jurisdiction__code",
+        "answer__live_publication__review_due_on",
+        "verified_by__username",
+    )
     list_filter = [
         QueueFilter,
         RiskFilter,
@@ -203,9 +216,7 @@ class ClaimAdmin(QueueOrderingMixin, EditorialAdmin):
                 "answer__approved_content",
                 *(f"answer__live_publication__{name}" for name in PUBLICATION_TEXT),
             )
-            .prefetch_related(
-                Prefetch("citations", queryset=Citation.objects.select_related("source"))
-            )
+            .prefetch_related(Prefetch("citations", queryset=citations_by_claim()))
         )
 
     def get_readonly_fields(self, request, obj=None):

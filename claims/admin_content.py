@@ -34,6 +34,7 @@ from claims.admin_views import (
     QueueFilter,
     QueueOrderingMixin,
     ReadOnlyAdmin,
+    ShownColumnsMixin,
     Side,
     StatusColumn,
     admin_url,
@@ -45,6 +46,7 @@ from claims.admin_views import (
     when_shown,
 )
 from claims.models import Citation, Claim, Review
+from claims.risk import citations_by_claim
 from claims.snapshot import build_payload
 from courtinfo.models import Answer, BlockKind, Jurisdiction, Publication, Question, Topic
 
@@ -183,7 +185,7 @@ class QuestionAdmin(EditorialAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
+class AnswerAdmin(ShownColumnsMixin, QueueOrderingMixin, EditorialAdmin):
     # A national list: no count of the whole table beside the filtered one, and an estimate for
     # an unfiltered list of a large table (claims.admin_paginator).
     show_full_result_count = False
@@ -204,6 +206,17 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
         "question__topic",
         "live_publication",
     ]
+    # What the columns read; `blocks` and the question's text for the `seen` field of an answer
+    # in review.
+    list_only = (
+        "status",
+        "blocks",
+        "updated_at",
+        "question__text",
+        "question__jurisdiction__name",
+        "question__topic__name",
+        "live_publication__review_due_on",
+    )
     list_filter = [
         QueueFilter,
         "status",
@@ -227,8 +240,10 @@ class AnswerAdmin(QueueOrderingMixin, EditorialAdmin):
     def get_queryset(self, request):
         # Only an answer in review can be approved from the list, so only its claims are read
         # (for the `seen` column); claims are counted for the rows shown.
-        in_review = Claim.objects.filter(answer__status=Answer.Status.IN_REVIEW).prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        in_review = (
+            Claim.objects.filter(answer__status=Answer.Status.IN_REVIEW)
+            .order_by("block", "position", "pk")
+            .prefetch_related(Prefetch("citations", queryset=citations_by_claim()))
         )
         return (
             super()

@@ -12,10 +12,17 @@ from claims.audit import RISKS, Audit, audit_claim
 from claims.models import Citation, Claim
 
 
+def citations_by_claim() -> QuerySet[Citation]:
+    """Citations with their sources, for a prefetch by claim: each claim's in the order they
+    were made, as Citation's own ordering has them, without joining every claim's answer,
+    question and jurisdiction to sort by the claims' ordering."""
+    return Citation.objects.select_related("source").order_by("claim_id", "id")
+
+
 def with_audit_facts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """What the audit reads of each claim, in a fixed number of queries."""
     return claims.select_related("answer__live_publication").prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        Prefetch("citations", queryset=citations_by_claim())
     )
 
 

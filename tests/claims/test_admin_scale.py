@@ -1,6 +1,8 @@
 """The admin at national scale: lists that do not count every row, history and deletions found by
 index."""
 
+import re
+
 import pytest
 import reversion
 from django.contrib.contenttypes.models import ContentType
@@ -9,12 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from claims import admin_paginator, recover
+from claims import admin_paginator, recover, workflow
 from claims.admin import ClaimAdmin
 from claims.admin_content import AnswerAdmin, claims_stored_alone
 from claims.admin_paginator import EstimatedCountPaginator
 from claims.models import Citation, Claim, Deletion
-from tests.factories import AnswerFactory, CitationFactory, ClaimFactory
+from courtinfo.models import Answer
+from tests.factories import (
+    AnswerFactory,
+    CitationFactory,
+    ClaimFactory,
+    QuestionFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +222,95 @@ def test_postgresql_checks_a_version_to_recover_by_index():
     assert "Seq Scan" not in plan and "object_id" in _conditions(plan, "reversion_version")[0]
     assert "Seq Scan" not in _plan(Claim._base_manager.filter(pk=object_id))
     assert recover.recoverable_version(Claim, str(version.pk)) == version
+
+
+# The lists read only the columns they show (ShownColumnsMixin): the same page, from fewer columns.
+
+
+def _answers_in_every_state(editor, reviewer, publisher) -> None:
+    """Answers drafted, in review, approved and live, without a topic and with one; claims
+    verified and not, with a citation of a source with a legal citation, of one without, and
+    none."""
+
+    def answer_with_claims(**question) -> Answer:
+        answer = AnswerFactory(question=QuestionFactory(**question))
+        CitationFactory(claim=ClaimFactory(answer=answer, position=0, text="The court hears it."))
+        CitationFactory(claim=ClaimFactory(answer=answer, position=1), source__citation="")
+        ClaimFactory(answer=answer, position=2, text="Courts must always hold a hearing <b>.")
+        return answer
+
+    answer_with_claims(topic=None)
+    in_review = answer_with_claims()
+    workflow.submit_answer(in_review, by=editor)
+    workflow.verify_claim(in_review.claims.first(), by=reviewer, verdict="supported")
+
+    def verify_all(answer: Answer) -> None:
+        for claim in answer.claims.all():
+            cited = claim.citations.exists()
+            verdict = "supported" if cited else "not_a_claim"
+            workflow.verify_claim(claim, by=reviewer, verdict=verdict)
+
+    for published in (answer_with_claims(), answer_with_claims(topic=None)):
+        workflow.submit_answer(published, by=editor)
+        verify_all(published)
+        workflow.approve_answer(published, by=reviewer)
+        workflow.publish_answer(published, by=publisher, summary="First version")
+    approved = answer_with_claims()
+    workflow.submit_answer(approved, by=editor)
+    verify_all(approved)
+    workflow.approve_answer(approved, by=reviewer)
+
+
+def _page_and_queries(client, url) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return page, [q["sql"] for q in captured]
+
+
+@pytest.mark.parametrize(
+    ("model_admin", "url", "unread"),
+    [
+        (
+            ClaimAdmin,
+            "/admin/claims/claim/",
+            ['"claims_claim"."verified_content"', '"courtinfo_answer"."blocks"'],
+        ),
+        (
+            AnswerAdmin,
+            "/admin/courtinfo/answer/",
+            ['"courtinfo_answer"."import_fingerprint"', '"courtinfo_question"."slug"'],
+        ),
+    ],
+)
+@pytest.mark.parametrize("query", ["", "?o=-2", "?o=3.-4", "?status__exact=in_review", "?q=must"])
+def test_a_list_shows_the_same_page_from_only_the_columns_it_shows(
+    client, superuser, editor, reviewer, publisher, monkeypatch, model_admin, url, unread, query
+):
+    _answers_in_every_state(editor, reviewer, publisher)
+    client.force_login(superuser)
+    _page_and_queries(client, url + query)  # the process's caches (content types) filled
+
+    shown, queries = _page_and_queries(client, url + query)
+    monkeypatch.setattr(model_admin, "list_only", ())
+    whole, whole_queries = _page_and_queries(client, url + query)
+
+    assert shown == whole
+    # No column left out is read a row at a time instead.
+    assert len(queries) == len(whole_queries)
+    table = "claims_claim" if model_admin is ClaimAdmin else "courtinfo_answer"
+    rows = [sql for sql in queries if f'FROM "{table}"' in sql and "COUNT(" not in sql]
+    assert rows and not [sql for sql in rows if any(column in sql for column in unread)]
+    assert [sql for sql in whole_queries if any(column in sql for column in unread)]
+
+
+def test_the_claim_list_sorts_citations_without_joining_the_claims_answers(client, superuser):
+    for position in range(3):
+        CitationFactory(claim=ClaimFactory(position=position), source=SourceFactory())
+    client.force_login(superuser)
+
+    _, queries = _page_and_queries(client, "/admin/claims/claim/")
+
+    [citations] = [sql for sql in queries if sql.startswith('SELECT "claims_citation"."id"')]
+    assert "courtinfo_question" not in citations and "courtinfo_jurisdiction" not in citations
