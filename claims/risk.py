@@ -28,19 +28,31 @@ def with_audit_facts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
 
 def claim_audit(claim: Claim, *, today=None) -> Audit:
     """The audit of one claim as it is stored now; its citations should be prefetched."""
-    today = today or timezone.localdate()
-    citations = list(claim.citations.all())
     publication = claim.answer.live_publication
-    return audit_claim(
+    return _audit(
         text=claim.text,
-        citation_count=len(citations),
-        cited=[citation.source.citation for citation in citations if citation.source.citation],
-        verified_on=timezone.localdate(claim.verified_at) if claim.verified_at else None,
+        status=claim.status,
+        verified_at=claim.verified_at,
         review_due_on=publication.review_due_on if publication else None,
+        citations=[
+            (citation.source.citation, citation.anchor) for citation in claim.citations.all()
+        ],
+        today=today or timezone.localdate(),
+    )
+
+
+def _audit(*, text, status, verified_at, review_due_on, citations, today) -> Audit:
+    """The audit from a claim's stored facts; `citations` holds (source citation, anchor) pairs."""
+    return audit_claim(
+        text=text,
+        citation_count=len(citations),
+        cited=[cited for cited, _ in citations if cited],
+        verified_on=timezone.localdate(verified_at) if verified_at else None,
+        review_due_on=review_due_on,
         today=today,
         stale_after_days=settings.COURTINFO_REVIEW_INTERVAL_DAYS,
-        is_claim=claim.status != Claim.Status.NOT_A_CLAIM,
-        anchored=any(citation.anchor and citation.anchor.get("found") for citation in citations),
+        is_claim=status != Claim.Status.NOT_A_CLAIM,
+        anchored=any(anchor and anchor.get("found") for _, anchor in citations),
     )
 
 
@@ -59,10 +71,29 @@ def ranked_by_risk(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     The rules are Python, so the claims are audited here; the database then filters, orders and
     pages by the rank.
     """
+    rows = Claim.objects.filter(pk__in=claims.order_by().values("pk")).order_by()
+    # Every claim of the list is audited: its facts are read as plain values, in two queries.
+    # A claim, answer, publication, citation and source instance for each would cost most of
+    # the time, and the publication's published text would be read with it.
+    citations: dict[int, list[tuple[str, dict | None]]] = {}
+    cited = Citation.objects.filter(claim__in=rows.values("pk")).order_by("claim_id", "id")
+    for claim_id, citation, anchor in cited.values_list("claim_id", "source__citation", "anchor"):
+        citations.setdefault(claim_id, []).append((citation, anchor))
+    today = timezone.localdate()
     by_rank: dict[int, list[int]] = {}
-    rows = Claim.objects.filter(pk__in=claims.order_by().values("pk"))
-    for claim in audited(with_audit_facts(rows)):
-        by_rank.setdefault(RISKS.index(claim.audit.risk), []).append(claim.pk)
+    facts = rows.values_list(
+        "pk", "text", "status", "verified_at", "answer__live_publication__review_due_on"
+    )
+    for pk, text, status, verified_at, review_due_on in facts:
+        audit = _audit(
+            text=text,
+            status=status,
+            verified_at=verified_at,
+            review_due_on=review_due_on,
+            citations=citations.get(pk, []),
+            today=today,
+        )
+        by_rank.setdefault(RISKS.index(audit.risk), []).append(pk)
     whens = [When(pk__in=pks, then=Value(rank)) for rank, pks in sorted(by_rank.items())]
     rank = Case(*whens, default=Value(len(RISKS)), output_field=IntegerField())
     return claims.annotate(risk_rank=rank)

@@ -1,8 +1,10 @@
 """The admin at national scale: lists that do not count every row, history and deletions found by
 index."""
 
+import datetime
 import re
 
+import lxml.html
 import pytest
 import reversion
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +17,9 @@ from claims import admin_paginator, recover, workflow
 from claims.admin import ClaimAdmin
 from claims.admin_content import AnswerAdmin, claims_stored_alone
 from claims.admin_paginator import EstimatedCountPaginator
+from claims.audit import RISKS
 from claims.models import Citation, Claim, Deletion
+from claims.risk import audited, ranked_by_risk, with_audit_facts
 from courtinfo.models import Answer
 from tests.factories import (
     AnswerFactory,
@@ -314,3 +318,69 @@ def test_the_claim_list_sorts_citations_without_joining_the_claims_answers(clien
 
     [citations] = [sql for sql in queries if sql.startswith('SELECT "claims_citation"."id"')]
     assert "courtinfo_question" not in citations and "courtinfo_jurisdiction" not in citations
+
+
+# The risk filter ranks every claim of the list by its audit, from plain values.
+
+
+def _claims_of_every_risk(editor, reviewer, publisher) -> None:
+    _answers_in_every_state(editor, reviewer, publisher)
+    CitationFactory(anchor={"found": True, "exact": "The words that back the claim."})
+    held = "Under Mo. Rev. Stat. § 544.170 a person may be held 24 hours."
+    ClaimFactory(text=held)
+    CitationFactory(claim=ClaimFactory(text=held), source__citation="Mo. Rev. Stat. § 544.170")
+    ClaimFactory(text="You should talk to a lawyer.")
+
+
+@pytest.mark.parametrize("days_later", [0, 400])
+def test_ranking_by_risk_gives_each_claim_its_audits_risk(
+    editor, reviewer, publisher, monkeypatch, settings, days_later
+):
+    _claims_of_every_risk(editor, reviewer, publisher)
+    # Days later the live answers' review dates have passed; no verdict is too old.
+    settings.COURTINFO_REVIEW_INTERVAL_DAYS = 10_000
+    real_localdate = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None: (
+            real_localdate(value)
+            if value is not None
+            else real_localdate() + datetime.timedelta(days=days_later)
+        ),
+    )
+
+    ranked = dict(ranked_by_risk(Claim.objects.all()).values_list("pk", "risk_rank"))
+    claims = audited(with_audit_facts(Claim.objects))
+
+    assert ranked == {c.pk: RISKS.index(c.audit.risk) for c in claims}
+    assert {c.audit.risk for c in claims} == set(RISKS)
+    reasons = " ".join(reason for c in claims for reason in c.audit.reasons)
+    assert ("review was due" in reasons) == bool(days_later)
+
+
+def test_ranking_by_risk_reads_the_same_queries_whatever_the_claims(editor, reviewer, publisher):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            list(ranked_by_risk(Claim.objects.all()))
+        return len(captured)
+
+    CitationFactory()
+    few = queries()
+    _claims_of_every_risk(editor, reviewer, publisher)
+
+    assert queries() == few
+
+
+@pytest.mark.parametrize("chosen", RISKS)
+def test_the_risk_filter_lists_the_claims_of_that_risk(
+    client, superuser, editor, reviewer, publisher, chosen
+):
+    _claims_of_every_risk(editor, reviewer, publisher)
+    client.force_login(superuser)
+    wanted = {c.pk for c in audited(with_audit_facts(Claim.objects)) if c.audit.risk == chosen}
+
+    page = lxml.html.fromstring(client.get(f"/admin/claims/claim/?risk={chosen}").content)
+
+    listed = {int(box.get("value")) for box in page.xpath('//input[@name="_selected_action"]')}
+    assert wanted and listed == wanted
