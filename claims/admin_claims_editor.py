@@ -66,7 +66,11 @@ def editor_context(request, answer: Answer) -> dict:
     user = request.user
     claims = audited(
         answer.claims.select_related("author", "verified_by")
-        .prefetch_related(Prefetch("citations", queryset=workflow.checked_citations()))
+        .prefetch_related(
+            # Each claim's citations in the order they were made, without joining every claim's
+            # answer, question and jurisdiction to sort them by Claim's ordering.
+            Prefetch("citations", queryset=workflow.checked_citations().order_by("claim_id", "id"))
+        )
         .order_by("block", "position", "id")
     )
     claims.sort(key=lambda c: (c.block, c.position, c.pk))

@@ -272,7 +272,8 @@ class AnswerAdmin(ShownColumnsMixin, QueueOrderingMixin, EditorialAdmin):
             .select_related(
                 "question__jurisdiction",
                 "question__topic",
-                "live_publication",
+                # The live link's address names the publication's jurisdiction.
+                "live_publication__jurisdiction",
                 "submitted_by",
                 "approved_by",
                 "updated_by",

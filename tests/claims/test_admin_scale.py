@@ -384,3 +384,31 @@ def test_the_risk_filter_lists_the_claims_of_that_risk(
 
     listed = {int(box.get("value")) for box in page.xpath('//input[@name="_selected_action"]')}
     assert wanted and listed == wanted
+
+
+# The answer page.
+
+
+def test_a_live_answers_page_reads_its_live_link_with_the_answer(
+    client, superuser, editor, reviewer, publisher
+):
+    live = AnswerFactory()
+    for position in range(2):
+        CitationFactory(claim=ClaimFactory(answer=live, position=position))
+    workflow.submit_answer(live, by=editor)
+    for claim in live.claims.all():
+        workflow.verify_claim(claim, by=reviewer, verdict="supported")
+    workflow.approve_answer(live, by=reviewer)
+    workflow.publish_answer(live, by=publisher, summary="First version")
+    live.refresh_from_db()
+    client.force_login(superuser)
+    url = f"/admin/courtinfo/answer/{live.pk}/change/"
+    _page_and_queries(client, url)
+
+    page, queries = _page_and_queries(client, url)
+
+    # The live link's address names the publication's jurisdiction: read with the answer.
+    assert f'href="{live.live_publication.get_absolute_url()}"' in page
+    assert not [sql for sql in queries if sql.startswith('SELECT "courtinfo_jurisdiction"')]
+    [citations] = [sql for sql in queries if sql.startswith('SELECT "claims_citation"."id"')]
+    assert "courtinfo_question" not in citations
