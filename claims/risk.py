@@ -75,15 +75,20 @@ def ranked_by_risk(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     # Every claim of the list is audited: its facts are read as plain values, in two queries.
     # A claim, answer, publication, citation and source instance for each would cost most of
     # the time, and the publication's published text would be read with it.
+    facts = list(
+        rows.values_list(
+            "pk", "text", "status", "verified_at", "answer__live_publication__review_due_on"
+        )
+    )
     citations: dict[int, list[tuple[str, dict | None]]] = {}
-    cited = Citation.objects.filter(claim__in=rows.values("pk")).order_by("claim_id", "id")
-    for claim_id, citation, anchor in cited.values_list("claim_id", "source__citation", "anchor"):
-        citations.setdefault(claim_id, []).append((citation, anchor))
+    if facts:
+        cited = Citation.objects.filter(claim__in=rows.values("pk")).order_by("claim_id", "id")
+        for claim_id, citation, anchor in cited.values_list(
+            "claim_id", "source__citation", "anchor"
+        ):
+            citations.setdefault(claim_id, []).append((citation, anchor))
     today = timezone.localdate()
     by_rank: dict[int, list[int]] = {}
-    facts = rows.values_list(
-        "pk", "text", "status", "verified_at", "answer__live_publication__review_due_on"
-    )
     for pk, text, status, verified_at, review_due_on in facts:
         audit = _audit(
             text=text,

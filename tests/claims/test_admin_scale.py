@@ -365,11 +365,14 @@ def test_ranking_by_risk_reads_the_same_queries_whatever_the_claims(editor, revi
             list(ranked_by_risk(Claim.objects.all()))
         return len(captured)
 
+    none = queries()
     CitationFactory()
     few = queries()
     _claims_of_every_risk(editor, reviewer, publisher)
 
     assert queries() == few
+    # No claim to rank: no citation to read either.
+    assert none == few - 1
 
 
 @pytest.mark.parametrize("chosen", RISKS)
