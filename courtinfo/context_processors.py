@@ -1,10 +1,8 @@
 """Template context shared by every page."""
 
-from functools import lru_cache
-
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+
+from courtinfo.addresses import address
 
 # The addresses every page's header and footer link to, by the name base.html gives them.
 _SITE_LINKS = {
@@ -16,13 +14,7 @@ _SITE_LINKS = {
 }
 
 
-@lru_cache(maxsize=64)
-def _site_links(language: str | None, script_prefix: str, urlconf: str) -> dict[str, str]:
-    # Reversed once per language, not once per link on every page (they were a fifth of the
-    # base template's rendering); what a reversal depends on is the key.
-    return {name: reverse(view, urlconf=urlconf) for name, view in _SITE_LINKS.items()}
-
-
 def site(request):
-    links = _site_links(get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+    # Each address is reversed once per language (courtinfo.addresses), not on every page.
+    links = {name: address(view) for name, view in _SITE_LINKS.items()}
     return {"demo_mode": settings.COURTINFO_DEMO, "site_links": links}

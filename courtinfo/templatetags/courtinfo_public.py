@@ -151,10 +151,6 @@ def claim_spans(claims: list[ClaimView]) -> SafeString:
     return mark_safe(" ".join(spans))  # noqa: S308 (each span is escaped by format_html)
 
 
-def question_url(payload: dict[str, Any]) -> str:
-    return payload_url(payload)
-
-
 @register.simple_tag
 def payload_url(payload: dict[str, Any], name: str = "question") -> str:
     """The public address of a payload's question ("question") or of its history ("history")."""
@@ -214,7 +210,7 @@ def json_ld_script(data: dict[str, Any]) -> SafeString:
 @register.simple_tag(takes_context=True)
 def question_json_ld(context, payload: dict[str, Any]) -> SafeString:
     request = context.get("request")
-    path = question_url(payload)
+    path = payload_url(payload)
     url = request.build_absolute_uri(path) if request is not None else path
     return json_ld_script(json_ld_data(payload, url=url))
 
